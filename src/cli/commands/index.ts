@@ -1,0 +1,9 @@
+import type { Command } from 'commander';
+import { registerBench } from './bench.js';
+import { registerLaterCommands } from './later.js';
+
+/** Every command of SPEC's CLI contract. One file per command; each registers itself here. */
+export function registerCommands(program: Command): void {
+  registerBench(program);
+  registerLaterCommands(program);
+}

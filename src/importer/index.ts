@@ -1,0 +1,44 @@
+/**
+ * Importing files into storage (the "collect" step's adapter). Contract shared by the CLI,
+ * the demo generator and the web app's upload screen.
+ */
+import type { Storage } from '../storage/index.js';
+
+export const IMPORT_KINDS = [
+  'customers',
+  'contacts',
+  'orders',
+  'subscriptions',
+  'events',
+  'changes',
+] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+
+/** The `import --json` document of SPEC's CLI contract. */
+export interface ImportSummary {
+  kind: ImportKind;
+  file: string;
+  rows: number;
+  accepted: number;
+  rejected: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  /** Path of FILE.rejected.csv, or null when every row was accepted. */
+  rejected_file: string | null;
+  warnings: string[];
+}
+
+export interface ImportProgress {
+  rowsRead: number;
+  bytesRead: number;
+  totalBytes: number;
+}
+
+export interface ImportOptions {
+  onProgress?: (progress: ImportProgress) => void;
+  /** Where to write rejected rows; default `${file}.rejected.csv`. */
+  rejectFile?: string;
+}
+
+export { importFile } from './importFile.js';

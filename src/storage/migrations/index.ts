@@ -1,0 +1,17 @@
+import type { Kysely } from 'kysely';
+import * as m001 from './001_foundation.js';
+import type { Engine } from './columns.js';
+
+export type { Engine } from './columns.js';
+
+export interface EngineMigration {
+  up(db: Kysely<unknown>, engine: Engine): Promise<void>;
+}
+
+/**
+ * Every migration, in order. Names must sort after the last one applied: add new files
+ * with the next number and list them here.
+ */
+export const migrations: Record<string, EngineMigration> = {
+  '001_foundation': m001,
+};
