@@ -122,6 +122,56 @@ export interface AuditLogTable {
   details: string | null;
 }
 
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  display_name: string;
+  role: 'admin' | 'marketer' | 'sales_rep' | 'viewer';
+  /** The customers.owner value a sales rep owns. */
+  owner_key: string | null;
+  password_hash: string | null;
+  created_at: string;
+  disabled: number;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the cookie value. */
+  id: string;
+  user_id: number;
+  created_at: string;
+  expires_at: string;
+  csrf_token: string;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  name: string;
+  token_hash: string;
+  /** Space-separated scopes: ingest, read. */
+  scopes: string;
+  created_by: number;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface LoginLinksTable {
+  token_hash: string;
+  user_id: number;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface ReasonOverridesTable {
+  id: Generated<number>;
+  customer_id: string;
+  category: string;
+  note: string | null;
+  user_id: number;
+  created_at: string;
+}
+
 export interface Database {
   customers: CustomersTable;
   contacts: ContactsTable;
@@ -131,4 +181,9 @@ export interface Database {
   changes: ChangesTable;
   import_batches: ImportBatchesTable;
   audit_log: AuditLogTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  login_links: LoginLinksTable;
+  reason_overrides: ReasonOverridesTable;
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import * as m001 from './001_foundation.js';
+import * as m005 from './005_accounts.js';
 import type { Engine } from './columns.js';
 
 export type { Engine } from './columns.js';
@@ -14,4 +15,5 @@ export interface EngineMigration {
  */
 export const migrations: Record<string, EngineMigration> = {
   '001_foundation': m001,
+  '005_accounts': m005,
 };

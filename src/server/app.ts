@@ -1,0 +1,143 @@
+/**
+ * `buildServer({ storage, config })`: the Fastify app with the JSON API under /api, its
+ * OpenAPI description, and the built web app with SPA fallback. Testable in process with
+ * `app.inject`; `startServer` (start.ts) adds listening, the first admin and signals.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+import { AppError } from '../core/errors.js';
+import type { Storage } from '../storage/index.js';
+import { parseServerConfig, type ServerConfig } from './config.js';
+import { installErrorHandler } from './httpErrors.js';
+import { ImportJobs } from './importJobs.js';
+import { openApiDocument } from './openapi.js';
+import { registerAuditRoutes } from './routes/auditRoutes.js';
+import { registerAuthRoutes } from './routes/authRoutes.js';
+import { registerCustomerRoutes } from './routes/customerRoutes.js';
+import { registerDashboardRoutes } from './routes/dashboardRoutes.js';
+import { IMPORT_CONTENT_TYPES, registerImportRoutes } from './routes/importRoutes.js';
+import { registerIngestRoutes } from './routes/ingestRoutes.js';
+import { registerTokenRoutes } from './routes/tokenRoutes.js';
+import { registerUserRoutes } from './routes/userRoutes.js';
+import { RouteTable, type ServerDeps } from './routeTable.js';
+
+export const API_VERSION = '0.1.0';
+
+export interface BuildServerOptions {
+  storage: Storage;
+  config?: z.input<typeof ServerConfig>;
+  /** The clock (tests pin it). */
+  clock?: () => Date;
+}
+
+export interface MezameServer {
+  app: FastifyInstance;
+  /** Every API route as declared (method, url, access), for tests and docs. */
+  routes: RouteTable;
+  imports: ImportJobs;
+}
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'same-origin',
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; " +
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+};
+
+export async function buildServer(options: BuildServerOptions): Promise<MezameServer> {
+  const config = parseServerConfig(options.config);
+  const deps: ServerDeps = { storage: options.storage, config, clock: options.clock ?? (() => new Date()) };
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'],
+    },
+    bodyLimit: 16 * 1024 * 1024,
+    trustProxy: false,
+  });
+  installErrorHandler(app);
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false });
+  // Uploads are streamed to disk by the import route, never buffered.
+  app.addContentTypeParser(IMPORT_CONTENT_TYPES, (_request, payload, done) => done(null, payload));
+  app.addHook('onSend', async (_request, reply, payload) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+      if (!reply.hasHeader(name)) reply.header(name, value);
+    }
+    return payload;
+  });
+
+  const routes = new RouteTable(app, deps);
+  const imports = new ImportJobs(options.storage, config.uploadDir, config.maxUploadBytes);
+  registerAuthRoutes(routes, deps);
+  registerUserRoutes(routes, deps);
+  registerTokenRoutes(routes, deps);
+  registerCustomerRoutes(routes, deps);
+  registerDashboardRoutes(routes, deps);
+  registerImportRoutes(routes, deps, imports);
+  registerIngestRoutes(routes, deps);
+  registerAuditRoutes(routes, deps);
+  routes.define(
+    {
+      method: 'GET',
+      url: '/api/health',
+      summary: 'Liveness and storage engine',
+      tag: 'meta',
+      access: { kind: 'public' },
+    },
+    async () => ({ ok: true, engine: options.storage.engine }),
+  );
+  routes.define(
+    {
+      method: 'GET',
+      url: '/api/openapi.json',
+      summary: 'This OpenAPI description',
+      tag: 'meta',
+      access: { kind: 'public' },
+    },
+    async () => openApiDocument(routes, API_VERSION),
+  );
+
+  await serveWebApp(app, config.webDist);
+  return { app, routes, imports };
+}
+
+async function serveWebApp(app: FastifyInstance, webDist: string): Promise<void> {
+  const hasWebApp = existsSync(join(webDist, 'index.html'));
+  if (hasWebApp) {
+    await app.register(fastifyStatic, {
+      root: webDist,
+      index: false,
+      setHeaders(res, path) {
+        // Hashed asset names may be cached for ever; index.html never.
+        res.header(
+          'cache-control',
+          path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    });
+  }
+  app.setNotFoundHandler(async (request, reply) => {
+    if (request.url.startsWith('/api/') || request.url === '/api') {
+      throw new AppError('not_found', `No API route ${request.method} ${request.url.split('?')[0]}.`);
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      throw new AppError('not_found', `Nothing at ${request.method} ${request.url}.`);
+    }
+    if (!hasWebApp) {
+      return reply
+        .status(503)
+        .type('text/plain; charset=utf-8')
+        .send('The web app is not built. Run `npm run build:web` and restart.');
+    }
+    // Single-page app: every other path is a screen; the app routes it.
+    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+  });
+}
