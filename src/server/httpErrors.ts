@@ -52,11 +52,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     const status = (error as { statusCode?: unknown }).statusCode;
     if (status === 429) {
-      return reply
-        .status(429)
-        .send({
-          error: { code: 'rate_limited', message: 'Too many attempts. Wait a minute and try again.' },
-        });
+      return reply.status(429).send({
+        error: { code: 'rate_limited', message: 'Too many attempts. Wait a minute and try again.' },
+      });
     }
     // Fastify's own client errors (malformed JSON, body too large, unsupported media type).
     if (typeof status === 'number' && status >= 400 && status < 500) {
