@@ -172,6 +172,20 @@ export interface ReasonOverridesTable {
   created_at: string;
 }
 
+/** One `mezame demo` run; its presence marks the database as a demo that may be replaced. */
+export interface DemoRunsTable {
+  id: Generated<number>;
+  started_at: string;
+  finished_at: string | null;
+  status: 'running' | 'done' | 'failed';
+  kind: string;
+  seed: number;
+  customers: number;
+  as_of: string;
+  out_dir: string | null;
+  summary: string | null;
+}
+
 export interface Database {
   customers: CustomersTable;
   contacts: ContactsTable;
@@ -181,6 +195,7 @@ export interface Database {
   changes: ChangesTable;
   import_batches: ImportBatchesTable;
   audit_log: AuditLogTable;
+  demo_runs: DemoRunsTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import * as m001 from './001_foundation.js';
 import * as m005 from './005_accounts.js';
+import * as m006 from './006_demo.js';
 import type { Engine } from './columns.js';
 
 export type { Engine } from './columns.js';
@@ -16,4 +17,5 @@ export interface EngineMigration {
 export const migrations: Record<string, EngineMigration> = {
   '001_foundation': m001,
   '005_accounts': m005,
+  '006_demo': m006,
 };
