@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { registerBench } from './bench.js';
+import { registerDemo } from './demo.js';
 import { registerLaterCommands } from './later.js';
 import { registerServe } from './serve.js';
 
 /** Every command of SPEC's CLI contract. One file per command; each registers itself here. */
 export function registerCommands(program: Command): void {
   registerBench(program);
+  registerDemo(program);
   registerServe(program);
   registerLaterCommands(program);
 }
