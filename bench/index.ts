@@ -3,6 +3,8 @@
  * the same process or script (machines are shared and noisy, so ratios, not raw seconds, are
  * what we compare across runs) and returns rows for the results file.
  */
+import { demoBenchmark } from './demoBench.js';
+
 export interface BenchResult {
   name: string;
   /** Measured figures, e.g. { rows_per_s: 250000, ratio_to_sqlite3_import: 0.8 }. */
@@ -16,4 +18,4 @@ export interface Benchmark {
   run(options: { scale: 'full' | 'quick'; log: (line: string) => void }): Promise<BenchResult[]>;
 }
 
-export const benchmarks: Benchmark[] = [];
+export const benchmarks: Benchmark[] = [demoBenchmark];

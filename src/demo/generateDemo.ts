@@ -306,6 +306,7 @@ function writeOrders(
   const channelWeights = profile.orderChannels.map((c) => c[1]);
   const preferredChannel = rng.weighted(channels, channelWeights);
   const sub = d.subscription;
+  const lastDay = d.purchases[d.purchases.length - 1]?.day ?? asOf;
   const line = (day: number, product: Product, amountFactor: number, refund = false) => {
     const unit = unitPriceOn(timeline, product, day);
     const target = d.basketYen * amountFactor * rng.logNormal(1, 0.35);
@@ -333,9 +334,10 @@ function writeOrders(
     ]);
     if (day < state.firstOrder) state.firstOrder = day;
     if (day > state.lastOrder) state.lastOrder = day;
-    if (refund) {
-      // Returned goods: the same line with negative amount and quantity a few days later.
-      const back = Math.min(asOf, day + rng.int(3, 20));
+    const back = Math.min(asOf, day + rng.int(3, 20));
+    // Returned goods: the same line with negative amount and quantity a few days later, never
+    // after the customer's last purchase (that date is what the planted evidence is about).
+    if (refund && back < lastDay) {
       state.orderSeq++;
       out.write([
         `SO${String(state.orderSeq).padStart(ORDER_ID_WIDTH, '0')}`,
