@@ -114,7 +114,7 @@ async function serveWebApp(app: FastifyInstance, webDist: string): Promise<void>
   if (hasWebApp) {
     await app.register(fastifyStatic, {
       root: webDist,
-      index: false,
+      index: ['index.html'],
       setHeaders(res, path) {
         // Hashed asset names may be cached for ever; index.html never.
         res.header(

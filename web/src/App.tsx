@@ -1,0 +1,64 @@
+import { type ReactElement, useCallback, useEffect, useState } from 'react';
+import { ApiError, api, type Session, setCsrfToken } from './api';
+import { Layout } from './components/Layout';
+import { I18nProvider, useI18n } from './i18n';
+import { navigate, useLocation } from './router';
+import { CustomerScreen } from './screens/CustomerScreen';
+import { CustomersScreen } from './screens/CustomersScreen';
+import { DashboardScreen } from './screens/DashboardScreen';
+import { ImportScreen } from './screens/ImportScreen';
+import { LinkLoginScreen } from './screens/LinkLoginScreen';
+import { LoginScreen } from './screens/LoginScreen';
+import { UsersScreen } from './screens/UsersScreen';
+
+export function App() {
+  return (
+    <I18nProvider>
+      <Shell />
+    </I18nProvider>
+  );
+}
+
+function Shell() {
+  const { t } = useI18n();
+  const { path } = useLocation();
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+
+  const signedIn = useCallback((next: Session | null) => {
+    setCsrfToken(next?.csrfToken ?? null);
+    setSession(next);
+  }, []);
+
+  useEffect(() => {
+    // A one-time link signs in by itself; asking "who am I" in parallel would race it.
+    if (location.pathname === '/login/link') return;
+    api.me().then(signedIn, (error: unknown) => {
+      if (!(error instanceof ApiError && error.status === 401)) console.error(error);
+      signedIn(null);
+    });
+  }, [signedIn]);
+
+  if (path === '/login/link') return <LinkLoginScreen onSignedIn={signedIn} />;
+  if (session === undefined) return <p className="loading">{t('common.loading')}</p>;
+  if (session === null) return <LoginScreen onSignedIn={signedIn} />;
+
+  const logout = async () => {
+    await api.logout().catch(() => undefined);
+    signedIn(null);
+    navigate('/');
+  };
+  const { user } = session;
+  const customerMatch = /^\/customers\/(.+)$/.exec(path);
+  let screen: ReactElement;
+  if (customerMatch?.[1]) screen = <CustomerScreen id={decodeURIComponent(customerMatch[1])} user={user} />;
+  else if (path === '/customers') screen = <CustomersScreen />;
+  else if (path === '/import' && (user.role === 'admin' || user.role === 'marketer'))
+    screen = <ImportScreen />;
+  else if (path === '/settings/users' && user.role === 'admin') screen = <UsersScreen />;
+  else screen = <DashboardScreen />;
+  return (
+    <Layout user={user} onLogout={logout}>
+      {screen}
+    </Layout>
+  );
+}

@@ -1,0 +1,239 @@
+/**
+ * The API client: JSON in and out, the CSRF header on every state-changing request, and
+ * one error type carrying the server's code, message and field.
+ */
+export type Role = 'admin' | 'marketer' | 'sales_rep' | 'viewer';
+
+export interface User {
+  id: number;
+  email: string;
+  display_name: string;
+  role: Role;
+  owner_key: string | null;
+  created_at: string;
+  disabled: boolean;
+  has_password: boolean;
+}
+
+export interface Session {
+  user: User;
+  csrfToken: string;
+}
+
+export interface CountByKey {
+  key: string;
+  count: number;
+}
+
+export interface Dashboard {
+  customers: number;
+  orders: number;
+  revenue: number;
+  contactsLeft: number;
+  lastOrderAt: string | null;
+  analysisAvailable: boolean;
+  byStatus: CountByKey[];
+  byRank: CountByKey[];
+  byReason: CountByKey[];
+}
+
+export interface CustomerListItem {
+  customer_id: string;
+  name: string;
+  kind: string;
+  prefecture: string | null;
+  industry: string | null;
+  owner: string | null;
+  last_order_at: string | null;
+  order_count: number;
+  revenue: number;
+  analysis: Record<string, string | number | null> | null;
+}
+
+export interface CustomerList {
+  total: number;
+  items: CustomerListItem[];
+  analysisAvailable: boolean;
+  page: number;
+  page_size: number;
+}
+
+export interface Facets {
+  owners: string[];
+  industries: string[];
+  prefectures: string[];
+}
+
+export interface Contact {
+  contact_id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  department: string | null;
+  role: string | null;
+  status: 'active' | 'left' | null;
+  updated_at: string | null;
+}
+
+export interface Order {
+  order_id: string;
+  ordered_at: string;
+  amount: number;
+  product: string | null;
+  category: string | null;
+  quantity: number | null;
+  channel: string | null;
+  is_refund: number;
+}
+
+export interface CustomerEvent {
+  event_id: string;
+  type: string;
+  occurred_at: string;
+  channel: string | null;
+  campaign: string | null;
+  text: string | null;
+}
+
+export interface ReasonOverride {
+  id: number;
+  category: string;
+  note: string | null;
+  created_at: string;
+  user_name: string | null;
+}
+
+export interface Customer360 {
+  profile: {
+    customer_id: string;
+    name: string;
+    kind: string;
+    email: string | null;
+    phone: string | null;
+    prefecture: string | null;
+    address: string | null;
+    industry: string | null;
+    employees: number | null;
+    owner: string | null;
+    created_at: string | null;
+    email_opt_in: number | null;
+    do_not_contact: number | null;
+  };
+  contacts: Contact[];
+  orders: Order[];
+  orderMonths: { month: string; amount: number; orders: number }[];
+  events: CustomerEvent[];
+  reasonOverrides: ReasonOverride[];
+  analysis: Record<string, unknown> | null;
+  statusHistory: Record<string, unknown>[];
+  analysisAvailable: boolean;
+}
+
+export interface ImportSummary {
+  kind: string;
+  file: string;
+  rows: number;
+  accepted: number;
+  rejected: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+export interface ImportJob {
+  id: string;
+  kind: string;
+  file: string;
+  status: 'running' | 'done' | 'failed';
+  started_at: string;
+  finished_at: string | null;
+  progress: { rowsRead: number; bytesRead: number; totalBytes: number } | null;
+  summary: ImportSummary | null;
+  error: string | null;
+  has_rejects: boolean;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+let csrfToken: string | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+async function request<T>(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
+  const allHeaders: Record<string, string> = { accept: 'application/json', ...headers };
+  let payload: BodyInit | undefined;
+  if (body instanceof Blob) {
+    payload = body;
+  } else if (body !== undefined) {
+    allHeaders['content-type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  if (method !== 'GET' && csrfToken) allHeaders['x-csrf-token'] = csrfToken;
+  const response = await fetch(url, {
+    method,
+    headers: allHeaders,
+    body: payload,
+    credentials: 'same-origin',
+  });
+  const text = await response.text();
+  const json = text === '' ? null : (JSON.parse(text) as unknown);
+  if (!response.ok) {
+    const error = (json as { error?: { code?: string; message?: string; field?: string } } | null)?.error;
+    throw new ApiError(
+      response.status,
+      error?.code ?? 'unknown',
+      error?.message ?? response.statusText,
+      error?.field,
+    );
+  }
+  return json as T;
+}
+
+export const api = {
+  me: () => request<Session>('GET', '/api/auth/me'),
+  login: (email: string, password: string) =>
+    request<Session>('POST', '/api/auth/login', { email, password }),
+  linkLogin: (token: string) => request<Session>('POST', '/api/auth/link', { token }),
+  logout: () => request<{ ok: true }>('POST', '/api/auth/logout'),
+  dashboard: () => request<Dashboard>('GET', '/api/dashboard'),
+  customers: (query: URLSearchParams) => request<CustomerList>('GET', `/api/customers?${query}`),
+  facets: () => request<Facets>('GET', '/api/customers/facets'),
+  customer: (id: string) => request<Customer360>('GET', `/api/customers/${encodeURIComponent(id)}`),
+  overrideReason: (id: string, category: string, note: string) =>
+    request<ReasonOverride>('POST', `/api/customers/${encodeURIComponent(id)}/reason`, { category, note }),
+  startImport: (kind: string, file: File) =>
+    request<ImportJob>('POST', `/api/imports/${kind}`, file, {
+      'content-type': 'text/csv',
+      'x-file-name': encodeURIComponent(file.name),
+    }),
+  importJob: (id: string) => request<ImportJob>('GET', `/api/imports/${id}`),
+  imports: () => request<{ items: ImportJob[] }>('GET', '/api/imports'),
+  users: () => request<{ items: User[] }>('GET', '/api/users'),
+  createUser: (user: {
+    email: string;
+    display_name: string;
+    role: Role;
+    owner_key?: string | null;
+    password?: string;
+  }) => request<User>('POST', '/api/users', user),
+  updateUser: (id: number, changes: Partial<{ role: Role; owner_key: string | null; disabled: boolean }>) =>
+    request<User>('PATCH', `/api/users/${id}`, changes),
+  loginLink: (id: number) =>
+    request<{ path: string; expires_at: string }>('POST', `/api/users/${id}/login-link`),
+};

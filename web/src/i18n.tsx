@@ -1,0 +1,361 @@
+/**
+ * Japanese by default, English switchable. One typed catalogue: a key missing in English
+ * is a type error.
+ */
+import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
+
+const ja = {
+  'app.name': 'Mezame 目覚め',
+  'app.tagline': '休眠顧客の掘り起こし',
+  'nav.dashboard': 'ダッシュボード',
+  'nav.customers': '顧客',
+  'nav.import': 'インポート',
+  'nav.users': 'ユーザー管理',
+  'nav.logout': 'ログアウト',
+  'nav.language': 'English',
+  'login.title': 'ログイン',
+  'login.email': 'ログインID（メールアドレス）',
+  'login.password': 'パスワード',
+  'login.submit': 'ログイン',
+  'login.link.title': 'ワンタイムリンクでログイン',
+  'login.link.working': 'ログインしています…',
+  'login.link.failed':
+    'このリンクは無効か、使用済みか、期限切れです。管理者に新しいリンクを発行してもらってください。',
+  'login.link.missing': 'リンクにトークンが含まれていません。',
+  'common.loading': '読み込み中…',
+  'common.error': 'エラー',
+  'common.save': '保存',
+  'common.none': 'なし',
+  'common.yes': 'はい',
+  'common.no': 'いいえ',
+  'common.prev': '前へ',
+  'common.next': '次へ',
+  'common.all': 'すべて',
+  'common.search': '検索',
+  'common.notFound': '見つかりません',
+  'dashboard.title': 'ダッシュボード',
+  'dashboard.customers': '顧客数',
+  'dashboard.orders': '受注件数',
+  'dashboard.revenue': '売上合計',
+  'dashboard.contactsLeft': '退職・異動した担当者',
+  'dashboard.lastOrder': '最新の受注日',
+  'dashboard.byStatus': 'ステータス別の顧客数',
+  'dashboard.byRank': 'ランク別の顧客数',
+  'dashboard.byReason': '休眠理由別の顧客数',
+  'dashboard.noAnalysis':
+    '分析がまだ実行されていません。`mezame analyze` を実行すると、ステータス・ランク・理由の内訳が表示されます。',
+  'customers.title': '顧客一覧',
+  'customers.searchPlaceholder': '会社名・顧客IDで検索',
+  'customers.count': '{total}件中 {from}–{to}件',
+  'customers.empty': '条件に合う顧客はいません。',
+  'col.customer_id': '顧客ID',
+  'col.name': '顧客名',
+  'col.prefecture': '都道府県',
+  'col.industry': '業種',
+  'col.owner': '担当営業',
+  'col.status': 'ステータス',
+  'col.rank': 'ランク',
+  'col.score': 'スコア',
+  'col.health_score': 'ヘルススコア',
+  'col.reason': '休眠理由',
+  'col.last_order_at': '最終受注日',
+  'col.order_count': '受注回数',
+  'col.revenue': '累計売上',
+  'col.created_at': '登録日',
+  'customer.back': '← 顧客一覧へ',
+  'customer.notFound': 'この顧客は存在しないか、閲覧する権限がありません。',
+  'customer.profile': '基本情報',
+  'customer.kind': '区分',
+  'customer.kind.company': '法人',
+  'customer.kind.person': '個人',
+  'customer.employees': '従業員数',
+  'customer.email': 'メール',
+  'customer.phone': '電話',
+  'customer.consent': '連絡の可否',
+  'customer.doNotContact': '連絡禁止',
+  'customer.contacts': '担当者',
+  'customer.contact.left': '退職・異動',
+  'customer.contact.active': '在籍',
+  'customer.contact.department': '部署',
+  'customer.contact.role': '役職',
+  'customer.orderHistory': '受注履歴（月別）',
+  'customer.orders': '受注',
+  'customer.timeline': 'タイムライン',
+  'customer.timeline.order': '受注',
+  'customer.timeline.refund': '返品',
+  'customer.analysis': '分析結果',
+  'customer.analysis.none': 'この顧客の分析結果はまだありません。',
+  'customer.statusHistory': 'ステータスの履歴',
+  'customer.reason': '休眠理由',
+  'customer.reason.inferred': '推定された理由',
+  'customer.reason.confidence': '確度',
+  'customer.reason.override': '理由を修正する',
+  'customer.reason.note': 'メモ（任意）',
+  'customer.reason.submit': '理由を登録',
+  'customer.reason.saved': '登録しました',
+  'customer.reason.history': '修正の履歴',
+  'customer.reason.by': '{user}・{date}',
+  'customer.empty': 'データはありません。',
+  'import.title': 'データのインポート',
+  'import.kind': 'データの種類',
+  'import.file': 'CSVファイル（UTF-8 または Shift_JIS）',
+  'import.start': 'インポート開始',
+  'import.running': 'インポート中… {rows}行',
+  'import.done': 'インポートが完了しました',
+  'import.failed': 'インポートに失敗しました',
+  'import.rows': '行数',
+  'import.accepted': '取り込み',
+  'import.rejected': 'エラー',
+  'import.inserted': '新規',
+  'import.updated': '更新',
+  'import.unchanged': '変更なし',
+  'import.downloadRejects': 'エラー行のレポートをダウンロード',
+  'import.recent': '最近のインポート',
+  'import.kind.customers': '顧客',
+  'import.kind.contacts': '担当者',
+  'import.kind.orders': '受注',
+  'import.kind.subscriptions': '契約',
+  'import.kind.events': 'イベント（メール・訪問など）',
+  'import.kind.changes': '社内の出来事（値上げなど）',
+  'users.title': 'ユーザー管理',
+  'users.new': 'ユーザーを追加',
+  'users.email': 'ログインID',
+  'users.displayName': '表示名',
+  'users.role': 'ロール',
+  'users.ownerKey': '担当営業名（顧客データの担当者欄の値）',
+  'users.password': '初期パスワード（10文字以上・任意）',
+  'users.create': '追加',
+  'users.disable': '無効にする',
+  'users.disabled': '無効',
+  'users.link': 'ログインリンク発行',
+  'users.linkIssued': 'ワンタイムリンク（24時間・1回限り）: {url}',
+  'role.admin': '管理者',
+  'role.marketer': 'マーケター',
+  'role.sales_rep': '営業担当',
+  'role.viewer': '閲覧のみ',
+  'status.active': '稼働中',
+  'status.at_risk': '離反リスク',
+  'status.early_dormant': '休眠初期',
+  'status.mid_dormant': '休眠中期',
+  'status.long_dormant': '長期休眠',
+  'status.reactivating': '復帰途上',
+  'status.reactivated': '復帰',
+  'status.lost': '離脱',
+  'status.never_purchased': '未購入',
+  'reason.product': '製品・サービスへの不満',
+  'reason.price': '価格',
+  'reason.environment': '環境の変化',
+  'reason.forgotten': '忘れられている',
+  'reason.competitor': '競合への乗り換え',
+  'reason.need_gone': 'ニーズの消滅',
+  'reason.staff': '担当者・対応の問題',
+  'reason.over_contact': '連絡過多',
+  'reason.other': 'その他',
+  'reason.unknown': '不明',
+};
+
+export type MessageKey = keyof typeof ja;
+
+const en: Record<MessageKey, string> = {
+  'app.name': 'Mezame',
+  'app.tagline': 'Win back dormant customers',
+  'nav.dashboard': 'Dashboard',
+  'nav.customers': 'Customers',
+  'nav.import': 'Import',
+  'nav.users': 'Users',
+  'nav.logout': 'Sign out',
+  'nav.language': '日本語',
+  'login.title': 'Sign in',
+  'login.email': 'Login (email)',
+  'login.password': 'Password',
+  'login.submit': 'Sign in',
+  'login.link.title': 'Sign in with a one-time link',
+  'login.link.working': 'Signing you in…',
+  'login.link.failed': 'This link is unknown, already used or expired. Ask an admin for a new one.',
+  'login.link.missing': 'The link has no token.',
+  'common.loading': 'Loading…',
+  'common.error': 'Error',
+  'common.save': 'Save',
+  'common.none': 'None',
+  'common.yes': 'Yes',
+  'common.no': 'No',
+  'common.prev': 'Previous',
+  'common.next': 'Next',
+  'common.all': 'All',
+  'common.search': 'Search',
+  'common.notFound': 'Not found',
+  'dashboard.title': 'Dashboard',
+  'dashboard.customers': 'Customers',
+  'dashboard.orders': 'Orders',
+  'dashboard.revenue': 'Revenue',
+  'dashboard.contactsLeft': 'Contacts who left',
+  'dashboard.lastOrder': 'Latest order',
+  'dashboard.byStatus': 'Customers by status',
+  'dashboard.byRank': 'Customers by rank',
+  'dashboard.byReason': 'Customers by reason',
+  'dashboard.noAnalysis':
+    'The analysis has not run yet. Run `mezame analyze` to see statuses, ranks and reasons.',
+  'customers.title': 'Customers',
+  'customers.searchPlaceholder': 'Search name or customer ID',
+  'customers.count': '{from}–{to} of {total}',
+  'customers.empty': 'No customer matches.',
+  'col.customer_id': 'Customer ID',
+  'col.name': 'Name',
+  'col.prefecture': 'Prefecture',
+  'col.industry': 'Industry',
+  'col.owner': 'Sales rep',
+  'col.status': 'Status',
+  'col.rank': 'Rank',
+  'col.score': 'Score',
+  'col.health_score': 'Health',
+  'col.reason': 'Reason',
+  'col.last_order_at': 'Last order',
+  'col.order_count': 'Orders',
+  'col.revenue': 'Revenue',
+  'col.created_at': 'Since',
+  'customer.back': '← Customers',
+  'customer.notFound': 'This customer does not exist or you may not see it.',
+  'customer.profile': 'Profile',
+  'customer.kind': 'Kind',
+  'customer.kind.company': 'Company',
+  'customer.kind.person': 'Person',
+  'customer.employees': 'Employees',
+  'customer.email': 'Email',
+  'customer.phone': 'Phone',
+  'customer.consent': 'May contact',
+  'customer.doNotContact': 'Do not contact',
+  'customer.contacts': 'Contacts',
+  'customer.contact.left': 'Left',
+  'customer.contact.active': 'Active',
+  'customer.contact.department': 'Department',
+  'customer.contact.role': 'Role',
+  'customer.orderHistory': 'Orders by month',
+  'customer.orders': 'Orders',
+  'customer.timeline': 'Timeline',
+  'customer.timeline.order': 'Order',
+  'customer.timeline.refund': 'Refund',
+  'customer.analysis': 'Analysis',
+  'customer.analysis.none': 'No analysis for this customer yet.',
+  'customer.statusHistory': 'Status history',
+  'customer.reason': 'Why they went quiet',
+  'customer.reason.inferred': 'Inferred reason',
+  'customer.reason.confidence': 'Confidence',
+  'customer.reason.override': 'Correct the reason',
+  'customer.reason.note': 'Note (optional)',
+  'customer.reason.submit': 'Save reason',
+  'customer.reason.saved': 'Saved',
+  'customer.reason.history': 'Corrections',
+  'customer.reason.by': '{user} · {date}',
+  'customer.empty': 'Nothing here.',
+  'import.title': 'Import data',
+  'import.kind': 'Kind of data',
+  'import.file': 'CSV file (UTF-8 or Shift_JIS)',
+  'import.start': 'Start import',
+  'import.running': 'Importing… {rows} rows',
+  'import.done': 'Import finished',
+  'import.failed': 'Import failed',
+  'import.rows': 'Rows',
+  'import.accepted': 'Accepted',
+  'import.rejected': 'Rejected',
+  'import.inserted': 'New',
+  'import.updated': 'Updated',
+  'import.unchanged': 'Unchanged',
+  'import.downloadRejects': 'Download the reject report',
+  'import.recent': 'Recent imports',
+  'import.kind.customers': 'Customers',
+  'import.kind.contacts': 'Contacts',
+  'import.kind.orders': 'Orders',
+  'import.kind.subscriptions': 'Subscriptions',
+  'import.kind.events': 'Events (email, visits…)',
+  'import.kind.changes': 'Business changes (price rises…)',
+  'users.title': 'Users',
+  'users.new': 'Add a user',
+  'users.email': 'Login',
+  'users.displayName': 'Display name',
+  'users.role': 'Role',
+  'users.ownerKey': "Sales rep name (the customers' owner value)",
+  'users.password': 'Initial password (10+ characters, optional)',
+  'users.create': 'Add',
+  'users.disable': 'Disable',
+  'users.disabled': 'Disabled',
+  'users.link': 'Issue sign-in link',
+  'users.linkIssued': 'One-time link (24 hours, once): {url}',
+  'role.admin': 'Admin',
+  'role.marketer': 'Marketer',
+  'role.sales_rep': 'Sales rep',
+  'role.viewer': 'Viewer',
+  'status.active': 'Active',
+  'status.at_risk': 'At risk',
+  'status.early_dormant': 'Early dormant',
+  'status.mid_dormant': 'Mid dormant',
+  'status.long_dormant': 'Long dormant',
+  'status.reactivating': 'Reactivating',
+  'status.reactivated': 'Reactivated',
+  'status.lost': 'Lost',
+  'status.never_purchased': 'Never purchased',
+  'reason.product': 'Product or service',
+  'reason.price': 'Price',
+  'reason.environment': 'Their situation changed',
+  'reason.forgotten': 'Forgot about us',
+  'reason.competitor': 'Went to a competitor',
+  'reason.need_gone': 'Need is gone',
+  'reason.staff': 'Staff or service',
+  'reason.over_contact': 'Contacted too often',
+  'reason.other': 'Other',
+  'reason.unknown': 'Unknown',
+};
+
+export type Language = 'ja' | 'en';
+const CATALOGUES: Record<Language, Record<MessageKey, string>> = { ja, en };
+const STORAGE_KEY = 'mezame.language';
+
+export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
+
+interface I18n {
+  language: Language;
+  setLanguage(language: Language): void;
+  t: Translate;
+  /** A label for a code from the data (status, reason, role), falling back to the code. */
+  label(prefix: 'status' | 'reason' | 'role' | 'import.kind', code: string | null | undefined): string;
+}
+
+const I18nContext = createContext<I18n | null>(null);
+
+function initialLanguage(): Language {
+  try {
+    return localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'ja';
+  } catch {
+    return 'ja';
+  }
+}
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [language, setLanguageState] = useState<Language>(initialLanguage);
+  const setLanguage = useCallback((next: Language) => {
+    setLanguageState(next);
+    document.documentElement.lang = next;
+    try {
+      localStorage.setItem(STORAGE_KEY, next);
+    } catch {
+      // private mode: the choice lasts for this page only
+    }
+  }, []);
+  const value = useMemo<I18n>(() => {
+    const catalogue = CATALOGUES[language];
+    const t: Translate = (key, vars) =>
+      catalogue[key].replace(/\{(\w+)\}/g, (_m, name: string) => String(vars?.[name] ?? `{${name}}`));
+    const label: I18n['label'] = (prefix, code) => {
+      if (code === null || code === undefined || code === '') return '—';
+      const key = `${prefix}.${code}`;
+      return key in catalogue ? catalogue[key as MessageKey] : code;
+    };
+    return { language, setLanguage, t, label };
+  }, [language, setLanguage]);
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  const value = useContext(I18nContext);
+  if (!value) throw new Error('useI18n outside I18nProvider');
+  return value;
+}
