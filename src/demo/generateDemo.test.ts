@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findDuplicateCandidates } from '../core/collect/duplicateCandidates.js';
 import { companyNameKey } from '../core/collect/nameMatching.js';
 import { DEMO_FILES, type GenerationSummary, generateDemo } from './generateDemo.js';
 import { PLANTED_REASONS } from './texts.js';
@@ -334,6 +335,34 @@ describe('the B2B demo company', () => {
       expect(dup?.phone).toBe(original?.phone);
       expect(companyNameKey(dup?.name ?? '')).toBe(companyNameKey(original?.name ?? ''));
     }
+  });
+});
+
+describe('the planted near-duplicates', () => {
+  it('are exactly what name matching finds as strong candidates', () => {
+    const { outDir } = generate({ customers: 2000, seed: 11 });
+    const identities = read(outDir, 'customers').map((r) => ({
+      customerId: r.customer_id ?? '',
+      name: r.name ?? '',
+      kind: 'company' as const,
+      email: r.email || null,
+      phone: r.phone || null,
+      postalCode: r.postal_code || null,
+      prefecture: r.prefecture || null,
+      address: r.address || null,
+    }));
+    const strong = findDuplicateCandidates(identities)
+      .candidates.filter((c) => c.strength === 'strong')
+      .map((c) => c.customerIds.join('+'))
+      .sort();
+    const planted = read(outDir, 'truth')
+      .filter((t) => t.archetype === 'duplicate')
+      .map((t) =>
+        [t.customer_id ?? '', /duplicate_of=(\w+)/.exec(t.signals ?? '')?.[1] ?? ''].sort().join('+'),
+      )
+      .sort();
+    expect(planted.length).toBeGreaterThanOrEqual(3);
+    expect(strong).toEqual(planted);
   });
 });
 

@@ -398,12 +398,19 @@ class DayStrings {
   }
 }
 
+const CLOCKS: string[] = [];
+/** 'HH:MM:SS' of a second of the day, cached (events share a limited set of times). */
 function clock(second: number): string {
   const s = Math.max(0, Math.min(86_399, second));
-  const hh = Math.floor(s / 3600);
-  const mm = Math.floor((s % 3600) / 60);
-  const ss = s % 60;
-  return `${hh < 10 ? '0' : ''}${hh}:${mm < 10 ? '0' : ''}${mm}:${ss < 10 ? '0' : ''}${ss}`;
+  let text = CLOCKS[s];
+  if (text === undefined) {
+    const hh = Math.floor(s / 3600);
+    const mm = Math.floor((s % 3600) / 60);
+    const ss = s % 60;
+    text = `${hh < 10 ? '0' : ''}${hh}:${mm < 10 ? '0' : ''}${mm}:${ss < 10 ? '0' : ''}${ss}`;
+    CLOCKS[s] = text;
+  }
+  return text;
 }
 
 function bit(flag: boolean): number {

@@ -42,6 +42,7 @@ const TOWNS =
   '本町 栄町 中央 緑町 新町 旭町 港町 東町 西町 南町 北町 宮前 若松町 桜町 寿町 昭和町 工業団地 大字上野 流通センター'.split(
     ' ',
   );
+const RESIDENTIAL_TOWNS = TOWNS.filter((t) => !/工業|流通/.test(t));
 const PERSON_DOMAINS = ['example.com', 'example.net', 'example.org'];
 
 export interface CustomerIdentity {
@@ -107,7 +108,7 @@ export function makeIdentity(
   const customerId = customerIdOf(index, idWidth);
   const postalCode = `${rng.choice(prefecture.postalPrefixes)}-${String(rng.int(0, 9999)).padStart(4, '0')}`;
   const city = rng.choice(prefecture.cities);
-  const town = rng.choice(TOWNS);
+  const town = rng.choice(profile.kind === 'ec' ? RESIDENTIAL_TOWNS : TOWNS);
   const address = town.startsWith('大字')
     ? `${city}${town}${rng.int(1, 2999)}番地`
     : `${city}${town}${rng.int(1, 5)}丁目${rng.int(1, 30)}-${rng.int(1, 20)}`;
@@ -190,15 +191,17 @@ export function makeIdentity(
  */
 export function nameVariant(identity: CustomerIdentity, rng: Rng): string {
   const core = identity.coreName;
+  const yugen = identity.legalForm === 'yugen';
+  const [abbreviation, symbol, word] = yugen ? ['(有)', '㈲', '有限会社'] : ['(株)', '㈱', '株式会社'];
   switch (rng.int(0, 3)) {
     case 0:
-      return `(株)${toFullWidth(core)}`;
+      return `${abbreviation}${toFullWidth(core)}`;
     case 1:
-      return `㈱${core}`;
+      return `${symbol}${core}`;
     case 2:
-      return `${core} 株式会社`;
+      return `${core} ${word}`;
     default:
-      return `${toFullWidth(core)}（株）`;
+      return `${toFullWidth(core)}（${abbreviation.slice(1, 2)}）`;
   }
 }
 

@@ -142,6 +142,13 @@ const STAFF_EC_JA = lines(`
 回答がテンプレートの繰り返しで、質問に答えてもらえませんでした。
 `);
 
+const PRICE_EC_JA = lines(`
+値上げしてから、続けて買うのが難しくなりました。
+{category}の価格が上がったので、しばらく購入を控えます。
+以前の価格なら続けたいのですが、クーポンなどはありますか。
+値上げ後は他の商品で代用しています。
+`);
+
 const OVER_CONTACT_JA = lines(`
 メールの配信頻度が多すぎるので、配信を停止してください。
 毎日のようにメールが届くので、必要な情報が埋もれてしまいます。
@@ -171,6 +178,50 @@ const NEUTRAL_JA = lines(`
 メールで紹介されていた新製品について詳しく知りたいです。
 配送先を追加したいので、登録方法を教えてください。
 サンプルを試してみたいのですが、取り寄せは可能ですか。
+`);
+
+const PRODUCT_USABILITY_EC_JA = lines(`
+アプリの決済画面でエラーが出て、注文できませんでした。
+アプリが新しくなってから、注文の手順が分かりにくくなりました。
+ログインのたびにパスワードを求められて面倒です。
+{product}で定期便の変更画面が見つかりません。
+`);
+
+const PRODUCT_QUALITY_EC_JA = lines(`
+届いた{product}のパッケージが破れていました。
+前回の{product}は風味が落ちていたように感じます。
+{product}が肌に合わず、赤みが出てしまいました。
+品質にばらつきがあるようで、しばらく購入を控えます。
+`);
+
+const PRODUCT_DELIVERY_EC_JA = lines(`
+注文した{product}が予定日に届きませんでした。
+欠品が多く、欲しいときに買えません。
+配送が遅れて{category}を切らしてしまいました。
+`);
+
+const COMPETITOR_EC_JA = lines(`
+{competitor}の方が安かったので、最近はそちらで買っています。
+{competitor}の定期便に切り替えました。
+他のお店に乗り換えることにしました。
+{competitor}でポイントがたまるので、そちらを使っています。
+`);
+
+const OTHER_EC_JA = lines(`
+後払いが使えなくなったので困っています。
+配送の時間指定ができないため、受け取りに困っています。
+ポイントの有効期限が切れてしまい、がっかりしました。
+置き配に対応していないので、不在時に受け取れません。
+`);
+
+const NEUTRAL_EC_JA = lines(`
+いつも丁寧な梱包ありがとうございます。
+品質に不満はないのですが、届く日を確認させてください。
+価格には特に不満はありません。次回もよろしくお願いします。
+定期便のお届け日を変更したいです。
+他のお店も試しましたが、やはりこちらの豆が好きです。
+新しいアプリは使いやすくなりましたね。
+ギフト包装はできますか。
 `);
 
 const EN = {
@@ -237,17 +288,15 @@ function fill(template: string, rng: Rng, ctx: TextContext): string {
 function bodies(reason: TextReason, topic: 'usability' | 'quality' | 'delivery', isB2b: boolean): string[] {
   switch (reason) {
     case 'product':
-      return topic === 'usability'
-        ? PRODUCT_USABILITY_JA
-        : topic === 'quality'
-          ? PRODUCT_QUALITY_JA
-          : PRODUCT_DELIVERY_JA;
+      if (topic === 'usability') return isB2b ? PRODUCT_USABILITY_JA : PRODUCT_USABILITY_EC_JA;
+      if (topic === 'quality') return isB2b ? PRODUCT_QUALITY_JA : PRODUCT_QUALITY_EC_JA;
+      return isB2b ? PRODUCT_DELIVERY_JA : PRODUCT_DELIVERY_EC_JA;
     case 'price':
-      return PRICE_JA;
+      return isB2b ? PRICE_JA : PRICE_EC_JA;
     case 'environment':
       return isB2b ? ENVIRONMENT_B2B_JA : ENVIRONMENT_EC_JA;
     case 'competitor':
-      return COMPETITOR_JA;
+      return isB2b ? COMPETITOR_JA : COMPETITOR_EC_JA;
     case 'need_gone':
       return isB2b ? NEED_GONE_B2B_JA : NEED_GONE_EC_JA;
     case 'staff':
@@ -255,7 +304,7 @@ function bodies(reason: TextReason, topic: 'usability' | 'quality' | 'delivery',
     case 'over_contact':
       return OVER_CONTACT_JA;
     case 'other':
-      return OTHER_JA;
+      return isB2b ? OTHER_JA : OTHER_EC_JA;
   }
 }
 
@@ -280,7 +329,7 @@ export function reasonText(
 export function neutralText(rng: Rng, ctx: TextContext, english = false): string {
   if (english) return fill(rng.choice(EN.neutral), rng, ctx);
   const opener = ctx.isB2b && rng.chance(0.5) ? rng.choice(OPENERS_JA) : '';
-  return `${opener}${fill(rng.choice(NEUTRAL_JA), rng, ctx)}`;
+  return `${opener}${fill(rng.choice(ctx.isB2b ? NEUTRAL_JA : NEUTRAL_EC_JA), rng, ctx)}`;
 }
 
 /** Short cancellation reasons as a subscription system records them. */
