@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import * as m001 from './001_foundation.js';
 import * as m005 from './005_accounts.js';
 import * as m006 from './006_demo.js';
+import * as m007 from './007_name_matching.js';
 import type { Engine } from './columns.js';
 
 export type { Engine } from './columns.js';
@@ -18,4 +19,5 @@ export const migrations: Record<string, EngineMigration> = {
   '001_foundation': m001,
   '005_accounts': m005,
   '006_demo': m006,
+  '007_name_matching': m007,
 };
