@@ -2,7 +2,6 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../../test/engines.js';
 import { createTestServer, type TestServer } from '../../test/serverFixture.js';
-import { analysisTables } from '../storage/customerQueries.js';
 
 interface ListBody {
   total: number;
@@ -86,15 +85,13 @@ describe.each(ENGINES)('customers API on %s', (engine) => {
     });
   });
 
-  it('answers 400 naming the field when an analysis filter is used before the analysis ran', async () => {
-    if ((await analysisTables(t.storage)).stateColumns) return; // the analysis migration is present
-    const response = await t.request({
-      method: 'GET',
-      url: '/api/customers?status=early_dormant',
-      as: await t.login('admin'),
-    });
-    expect(response.statusCode).toBe(400);
-    expect(response.json().error.message).toMatch(/^query\.status: /);
+  it('says when the analysis has not run, and an analysis filter then matches nothing', async () => {
+    const listed = await list('?status=early_dormant');
+    expect(listed).toMatchObject({ analysisAvailable: false, total: 0 });
+    const dashboard = (
+      await t.request({ method: 'GET', url: '/api/dashboard', as: await t.login('admin') })
+    ).json();
+    expect(dashboard).toMatchObject({ analysisAvailable: false, byStatus: [] });
   });
 
   it('returns the 360 view: profile, contacts who left, orders by month, timeline, reason overrides', async () => {
@@ -133,23 +130,22 @@ describe.each(ENGINES)('customers API on %s', (engine) => {
     expect(bad.json().error.field).toBe('body.category');
   });
 
-  it('shows analysis columns, filters and status history once the analysis tables exist', async () => {
-    const tables = await analysisTables(t.storage);
-    if (!tables.stateColumns) {
-      await sql`create table customer_state (customer_id text primary key, status text, rank text, score double precision, reason_category text)`.execute(
+  it('shows analysis columns, filters and status history once the analysis has run', async () => {
+    const state = (id: string, status: string, rank: string, score: number, reason: string | null) =>
+      sql`insert into customer_state (customer_id, run_id, as_of, status, status_since, score, rank, reason_category)
+          values (${id}, 1, '2026-11-01', ${status}, '2026-01-01', ${score}, ${rank}, ${reason})`.execute(
         t.storage.db,
       );
-      await sql`create table status_history (customer_id text, status text, changed_at text)`.execute(
+    await state('C001', 'early_dormant', 'A', 0.8, 'product');
+    await state('C002', 'active', 'B', 0.3, null);
+    await state('C003', 'long_dormant', 'A', 0.6, 'price');
+    for (const [status, day] of [
+      ['active', '2025-01-15'],
+      ['early_dormant', '2025-09-01'],
+    ] as const) {
+      await sql`insert into status_history (customer_id, status, entered_at, run_id) values ('C001', ${status}, ${day}, 1)`.execute(
         t.storage.db,
       );
-      await sql`insert into customer_state values ('C001','early_dormant','A',0.8,'product'), ('C002','active','B',0.3,null), ('C003','long_dormant','A',0.6,'price')`.execute(
-        t.storage.db,
-      );
-      await sql`insert into status_history values ('C001','active','2025-01-15'), ('C001','early_dormant','2025-09-01')`.execute(
-        t.storage.db,
-      );
-    } else {
-      return; // covered by the analysis suite's own data once it lands
     }
     const byScore = await list('?sort=score&dir=desc');
     expect(byScore.analysisAvailable).toBe(true);
@@ -167,6 +163,7 @@ describe.each(ENGINES)('customers API on %s', (engine) => {
       'C001',
     ]);
     expect((await list('?reason=price')).items.map((c) => c.customer_id)).toEqual(['C003']);
+    expect((await list('?status=early_dormant')).items.map((c) => c.customer_id)).toEqual(['C001']);
     const dashboard = (
       await t.request({ method: 'GET', url: '/api/dashboard', as: await t.login('admin') })
     ).json();
@@ -175,11 +172,18 @@ describe.each(ENGINES)('customers API on %s', (engine) => {
       { key: 'early_dormant', count: 1 },
       { key: 'long_dormant', count: 1 },
     ]);
+    const repDashboard = (
+      await t.request({ method: 'GET', url: '/api/dashboard', as: await t.login('tanaka') })
+    ).json();
+    expect(repDashboard.byStatus).toEqual([
+      { key: 'active', count: 1 },
+      { key: 'early_dormant', count: 1 },
+    ]);
     const view = (
       await t.request({ method: 'GET', url: '/api/customers/C001', as: await t.login('admin') })
     ).json();
     expect(view.analysis).toMatchObject({ status: 'early_dormant' });
-    expect(view.statusHistory).toHaveLength(2);
+    expect(view.statusHistory.map((h: { status: string }) => h.status)).toEqual(['early_dormant', 'active']);
   });
 });
 

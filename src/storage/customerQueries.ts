@@ -43,10 +43,16 @@ interface StatusHistoryTable {
 }
 type AnalysisDatabase = Database & { customer_state: CustomerStateTable; status_history: StatusHistoryTable };
 
+const HISTORY_TIME_COLUMNS = ['entered_at', 'changed_at', 'at'];
+
 export interface AnalysisTables {
   /** Columns of customer_state, or null when the table does not exist. */
   stateColumns: Set<string> | null;
   hasStatusHistory: boolean;
+  /** The column status_history is ordered by (entered_at in 004_analysis), if any. */
+  historyTimeColumn: string | null;
+  /** The analysis has run: customer_state has rows. */
+  hasResults: boolean;
 }
 
 async function tableColumns(storage: Storage, table: string): Promise<Set<string> | null> {
@@ -63,7 +69,12 @@ export async function analysisTables(storage: Storage): Promise<AnalysisTables> 
     tableColumns(storage, 'customer_state'),
     tableColumns(storage, 'status_history'),
   ]);
-  return { stateColumns, hasStatusHistory: history !== null };
+  const hasResults =
+    stateColumns !== null &&
+    (await analysisDb(storage).selectFrom('customer_state').select('customer_id').limit(1).execute()).length >
+      0;
+  const historyTimeColumn = HISTORY_TIME_COLUMNS.find((c) => history?.has(c)) ?? null;
+  return { stateColumns, hasStatusHistory: history !== null, historyTimeColumn, hasResults };
 }
 
 function analysisDb(storage: Storage): Kysely<AnalysisDatabase> {
@@ -215,7 +226,7 @@ export async function listCustomers(
   const byId = new Map(totals.map((t) => [t.customer_id, t]));
   return {
     total: Number(countRow.n),
-    analysisAvailable: state !== null,
+    analysisAvailable: tables.hasResults,
     items: pageRows.map((row) => {
       const record = row as unknown as Record<string, string | number | null>;
       const t = byId.get(row.customer_id);
@@ -313,6 +324,9 @@ export async function getCustomer360(storage: Storage, scope: CustomerScope, cus
           .selectFrom('status_history')
           .selectAll()
           .where('customer_id', '=', customerId)
+          .$if(tables.historyTimeColumn !== null, (q) =>
+            q.orderBy(sql.ref(`status_history.${tables.historyTimeColumn}`), 'desc'),
+          )
           .limit(VIEW_LIMITS.history)
           .execute()
       : Promise.resolve([]),
@@ -326,9 +340,15 @@ export async function getCustomer360(storage: Storage, scope: CustomerScope, cus
     subscriptions,
     reasonOverrides: overrides,
     analysis: (state as Record<string, unknown> | undefined) ?? null,
-    statusHistory: history as Record<string, unknown>[],
-    analysisAvailable: tables.stateColumns !== null,
+    statusHistory: newestFirst(history as Record<string, unknown>[]),
+    analysisAvailable: tables.hasResults,
   };
+}
+
+function newestFirst(rows: Record<string, unknown>[]): Record<string, unknown>[] {
+  const time = (row: Record<string, unknown>) =>
+    String(HISTORY_TIME_COLUMNS.map((c) => row[c]).find((v) => v !== undefined && v !== null) ?? '');
+  return [...rows].sort((a, b) => time(b).localeCompare(time(a)));
 }
 
 export type Customer360 = NonNullable<Awaited<ReturnType<typeof getCustomer360>>>;
@@ -460,7 +480,7 @@ export async function dashboardSummary(storage: Storage, scope: CustomerScope): 
     revenue: Number(orderRow.revenue ?? 0),
     contactsLeft: Number(contactRow.n),
     lastOrderAt: orderRow.last ?? null,
-    analysisAvailable: tables.stateColumns !== null,
+    analysisAvailable: tables.hasResults,
     byStatus,
     byRank,
     byReason,

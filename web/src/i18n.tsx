@@ -74,6 +74,24 @@ const ja = {
   'customer.consent': '連絡の可否',
   'customer.doNotContact': '連絡禁止',
   'customer.contacts': '担当者',
+  'customer.contact.name': '氏名',
+  'metric.as_of': '分析基準日',
+  'metric.status_since': 'この状態になった日',
+  'metric.last_purchase_day': '最終購入日',
+  'metric.days_since_last_purchase': '最終購入からの日数',
+  'metric.purchase_cycle_days': '購入周期（日）',
+  'metric.overdue_ratio': '周期に対する超過率',
+  'metric.p_alive': '生存確率（BG/NBD）',
+  'metric.expected_purchases_90d': '90日の予想購入回数',
+  'metric.health_score': 'ヘルススコア',
+  'metric.health_level': 'ヘルス水準',
+  'metric.score': '優先度スコア',
+  'metric.rank': 'ランク',
+  'metric.reactivation_probability': '復帰確率',
+  'metric.expected_value': '期待値',
+  'metric.yearly_value_yen': '年間取引額',
+  'metric.total_spend_yen': '累計購入額',
+  'metric.main_category': '主な購入カテゴリ',
   'customer.contact.left': '退職・異動',
   'customer.contact.active': '在籍',
   'customer.contact.department': '部署',
@@ -225,6 +243,24 @@ const en: Record<MessageKey, string> = {
   'customer.consent': 'May contact',
   'customer.doNotContact': 'Do not contact',
   'customer.contacts': 'Contacts',
+  'customer.contact.name': 'Name',
+  'metric.as_of': 'Analysed as of',
+  'metric.status_since': 'In this status since',
+  'metric.last_purchase_day': 'Last purchase',
+  'metric.days_since_last_purchase': 'Days since last purchase',
+  'metric.purchase_cycle_days': 'Purchase cycle (days)',
+  'metric.overdue_ratio': 'Overdue ratio',
+  'metric.p_alive': 'P(alive) (BG/NBD)',
+  'metric.expected_purchases_90d': 'Expected purchases, 90 days',
+  'metric.health_score': 'Health score',
+  'metric.health_level': 'Health level',
+  'metric.score': 'Priority score',
+  'metric.rank': 'Rank',
+  'metric.reactivation_probability': 'Reactivation probability',
+  'metric.expected_value': 'Expected value',
+  'metric.yearly_value_yen': 'Yearly value',
+  'metric.total_spend_yen': 'Total spend',
+  'metric.main_category': 'Main category',
   'customer.contact.left': 'Left',
   'customer.contact.active': 'Active',
   'customer.contact.department': 'Department',
@@ -316,7 +352,10 @@ interface I18n {
   setLanguage(language: Language): void;
   t: Translate;
   /** A label for a code from the data (status, reason, role), falling back to the code. */
-  label(prefix: 'status' | 'reason' | 'role' | 'import.kind', code: string | null | undefined): string;
+  label(
+    prefix: 'status' | 'reason' | 'role' | 'import.kind' | 'metric',
+    code: string | null | undefined,
+  ): string;
 }
 
 const I18nContext = createContext<I18n | null>(null);

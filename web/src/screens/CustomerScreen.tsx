@@ -7,6 +7,27 @@ import { formatDate, formatPercent, formatYen } from '../format';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
 
+/** The analysis fields a person reads, in reading order (customer_state of 004_analysis). */
+const ANALYSIS_FACTS = [
+  'as_of',
+  'status_since',
+  'last_purchase_day',
+  'days_since_last_purchase',
+  'purchase_cycle_days',
+  'overdue_ratio',
+  'p_alive',
+  'expected_purchases_90d',
+  'health_score',
+  'health_level',
+  'score',
+  'rank',
+  'reactivation_probability',
+  'expected_value',
+  'yearly_value_yen',
+  'total_spend_yen',
+  'main_category',
+];
+
 export function CustomerScreen({ id, user }: { id: string; user: User }) {
   const { t, label, language } = useI18n();
   const [view, setView] = useState<Customer360 | null>(null);
@@ -23,7 +44,7 @@ export function CustomerScreen({ id, user }: { id: string; user: User }) {
   }, [id]);
   useEffect(load, [load]);
 
-  const months = useMemo(() => view?.orderMonths ?? [], [view]);
+  const months = useMemo(() => fillMonths(view?.orderMonths ?? []), [view]);
   const monthLabels = useMemo(() => months.map((m) => m.month), [months]);
   const monthValues = useMemo(() => months.map((m) => m.amount), [months]);
 
@@ -81,15 +102,11 @@ export function CustomerScreen({ id, user }: { id: string; user: User }) {
           <h2>{t('customer.analysis')}</h2>
           {analysis ? (
             <dl className="facts">
-              {Object.entries(analysis)
-                .filter(
-                  ([key, value]) =>
-                    key !== 'customer_id' && (typeof value === 'number' || typeof value === 'string'),
-                )
-                .slice(0, 14)
-                .map(([key, value]) => (
-                  <AnalysisFact key={key} name={key} value={value as string | number} />
-                ))}
+              {ANALYSIS_FACTS.filter(
+                (key) => typeof analysis[key] === 'number' || typeof analysis[key] === 'string',
+              ).map((key) => (
+                <AnalysisFact key={key} name={key} value={analysis[key] as string | number} />
+              ))}
             </dl>
           ) : (
             <p className="muted">{t('customer.analysis.none')}</p>
@@ -101,7 +118,9 @@ export function CustomerScreen({ id, user }: { id: string; user: User }) {
                 {view.statusHistory.map((h) => (
                   <li key={JSON.stringify(h)}>
                     {label('status', String(h.status ?? ''))}{' '}
-                    <span className="muted">{String(h.changed_at ?? h.at ?? h.as_of ?? '')}</span>
+                    <span className="muted">
+                      {formatDate(String(h.entered_at ?? h.changed_at ?? h.at ?? ''), language)}
+                    </span>
                   </li>
                 ))}
               </ul>
@@ -118,7 +137,7 @@ export function CustomerScreen({ id, user }: { id: string; user: User }) {
           <table className="table" data-testid="contacts">
             <thead>
               <tr>
-                <th>{t('col.name')}</th>
+                <th>{t('customer.contact.name')}</th>
                 <th>{t('customer.contact.department')}</th>
                 <th>{t('customer.contact.role')}</th>
                 <th>{t('col.status')}</th>
@@ -165,18 +184,38 @@ export function CustomerScreen({ id, user }: { id: string; user: User }) {
 }
 
 function AnalysisFact({ name, value }: { name: string; value: string | number }) {
-  const { label } = useI18n();
+  const { label, language } = useI18n();
   let shown: string;
-  if (name === 'status') shown = label('status', String(value));
-  else if (name.startsWith('reason'))
-    shown = name === 'reason_category' ? label('reason', String(value)) : String(value);
-  else if (name === 'expected_value') shown = formatYen(Number(value));
+  if (name.endsWith('_day') || name === 'as_of' || name === 'status_since')
+    shown = formatDate(String(value), language);
+  else if (name === 'expected_value' || name.endsWith('_yen')) shown = formatYen(Number(value));
   else if (name === 'p_alive' || name.endsWith('probability')) shown = formatPercent(Number(value));
   else shown = typeof value === 'number' ? String(Math.round(value * 100) / 100) : value;
   return (
     <>
-      <dt className="mono">{name}</dt>
+      <dt>{label('metric', name)}</dt>
       <dd>{shown}</dd>
     </>
   );
+}
+
+/** Every month from the first order to the last, so gaps show as empty months. */
+function fillMonths(rows: { month: string; amount: number }[]): { month: string; amount: number }[] {
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  if (!first || !last) return [];
+  const byMonth = new Map(rows.map((r) => [r.month, r.amount]));
+  const filled: { month: string; amount: number }[] = [];
+  let [year, month] = first.month.split('-').map(Number) as [number, number];
+  for (let guard = 0; guard < 600; guard++) {
+    const key = `${year}-${String(month).padStart(2, '0')}`;
+    filled.push({ month: key, amount: byMonth.get(key) ?? 0 });
+    if (key >= last.month) break;
+    month += 1;
+    if (month > 12) {
+      month = 1;
+      year += 1;
+    }
+  }
+  return filled;
 }
