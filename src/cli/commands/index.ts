@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerBench } from './bench.js';
+import { registerDedupe } from './dedupe.js';
 import { registerDemo } from './demo.js';
 import { registerLaterCommands } from './later.js';
 import { registerServe } from './serve.js';
@@ -8,6 +9,7 @@ import { registerServe } from './serve.js';
 export function registerCommands(program: Command): void {
   registerBench(program);
   registerDemo(program);
+  registerDedupe(program);
   registerServe(program);
   registerLaterCommands(program);
 }
