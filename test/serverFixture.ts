@@ -176,7 +176,11 @@ export async function seedCustomers(storage: Storage): Promise<void> {
 
 export async function createTestServer(
   engine: Engine,
-  options: { loginRateLimit?: { max: number; windowMs: number }; seed?: boolean } = {},
+  options: {
+    loginRateLimit?: { max: number; windowMs: number };
+    seed?: boolean;
+    maxUploadBytes?: number;
+  } = {},
 ): Promise<TestServer> {
   const db = await createTestDatabase(engine);
   const storage = await db.open();
@@ -200,6 +204,7 @@ export async function createTestServer(
       logLevel: 'silent',
       uploadDir,
       loginRateLimit: options.loginRateLimit ?? { max: 1000, windowMs: 60_000 },
+      ...(options.maxUploadBytes ? { maxUploadBytes: options.maxUploadBytes } : {}),
     },
   });
   const sessions = new Map<UserName, Session>();

@@ -4,7 +4,7 @@
  * rows themselves are in import_batches), so a restart forgets progress, not data.
  */
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -77,7 +77,12 @@ export class ImportJobs {
     mkdirSync(this.uploadDir, { recursive: true, mode: 0o700 });
     const id = randomUUID();
     const uploadPath = join(this.uploadDir, `${id}-${options.fileName}`);
-    await this.saveUpload(options.body, uploadPath);
+    try {
+      await this.saveUpload(options.body, uploadPath);
+    } catch (error) {
+      rmSync(uploadPath, { force: true });
+      throw error;
+    }
     const job: ImportJob = {
       id,
       kind: options.kind,
