@@ -158,7 +158,7 @@ describe('findDuplicateCandidates', () => {
   it('matches persons by name only within one prefecture, and treats a household phone as weak', () => {
     const customers = [
       aCustomer({ customerId: 'H1', kind: 'person', name: '山田 太郎', prefecture: '東京都' }),
-      aCustomer({ customerId: 'H2', kind: 'person', name: '山田　太郎', prefecture: '東京都' }),
+      aCustomer({ customerId: 'H2', kind: 'person', name: '山田　太郎', prefecture: '東京' }),
       aCustomer({ customerId: 'H3', kind: 'person', name: '山田太郎', prefecture: '大阪府' }),
       aCustomer({ customerId: 'F1', kind: 'person', name: '鈴木 一郎', phone: '045-111-2222' }),
       aCustomer({ customerId: 'F2', kind: 'person', name: '鈴木 花子', phone: '045-111-2222' }),

@@ -17,6 +17,7 @@ import {
   normaliseEmail,
   normalisePhone,
   normalisePostalCode,
+  prefectureKey,
 } from './nameMatching.js';
 
 /** What name matching needs to know of one customer. */
@@ -139,6 +140,7 @@ export function createDuplicateFinder(options: DuplicateSearchOptions = {}): {
   const addresses: (string | null)[] = [];
   const rawAddresses: (string | null)[] = [];
   const prefectures: (string | null)[] = [];
+  const rawPrefectures: (string | null)[] = [];
 
   // A block holds one customer as a bare index and only becomes an array when a second joins:
   // most keys are unique, and a million one-element arrays would cost more than the search.
@@ -166,7 +168,7 @@ export function createDuplicateFinder(options: DuplicateSearchOptions = {}): {
     const email = normaliseEmail(identity.email);
     const phone = normalisePhone(identity.phone);
     const domain = person || email === null ? null : companyDomainOfAddress(email);
-    const prefecture = identity.prefecture?.normalize('NFKC').trim() || null;
+    const prefecture = prefectureKey(identity.prefecture);
     ids.push(identity.customerId);
     names.push(identity.name);
     isPerson.push(person);
@@ -179,6 +181,7 @@ export function createDuplicateFinder(options: DuplicateSearchOptions = {}): {
     addresses.push(addressKey(identity.address));
     rawAddresses.push(identity.address);
     prefectures.push(prefecture);
+    rawPrefectures.push(identity.prefecture);
     if (nameKey !== '') {
       // A person's name alone is shared by many people: it only proposes a pair within one
       // prefecture. A company's name key is specific enough on its own.
@@ -363,7 +366,7 @@ export function createDuplicateFinder(options: DuplicateSearchOptions = {}): {
     if (nearName) {
       weights.push(EVIDENCE_WEIGHT.nearName * nearNameSimilarity);
       reasons.push(
-        `near-identical names (bigram similarity ${nearNameSimilarity.toFixed(2)}) in ${prefectures[a]}: ${nameA} ≈ ${nameB}`,
+        `near-identical names (bigram similarity ${nearNameSimilarity.toFixed(2)}) in ${rawPrefectures[a]}: ${nameA} ≈ ${nameB}`,
       );
     }
     if (sameEmail) {
@@ -480,10 +483,10 @@ export function createDuplicateFinder(options: DuplicateSearchOptions = {}): {
     );
   }
 
-  function describeLinks(groupLinks: Pair[], namePairs: boolean): string[] {
+  function describeLinks(groupLinks: Pair[], withPairIds: boolean): string[] {
     const lines: string[] = [];
     for (const link of groupLinks) {
-      const prefix = namePairs ? `${ids[link.a]} ~ ${ids[link.b]}: ` : '';
+      const prefix = withPairIds ? `${ids[link.a]} ~ ${ids[link.b]}: ` : '';
       for (const reason of link.reasons) lines.push(prefix + reason);
     }
     const unique = [...new Set(lines)];

@@ -10,6 +10,7 @@ import {
   normalisePhone,
   normalisePostalCode,
   personNameKey,
+  prefectureKey,
 } from './nameMatching.js';
 
 describe('companyNameKey', () => {
@@ -28,6 +29,8 @@ describe('companyNameKey', () => {
     'ABC K.K.',
     'ABC Corporation',
     'ｶ)ABC',
+    '㍿ABC',
+    '㈲ABC',
     '（株）ABC',
     ' ABC　株式会社 ',
   ])('gives %s the same key as 株式会社ABC', (name) => {
@@ -154,6 +157,17 @@ describe('postal codes and addresses', () => {
   it('writes 丁目/番/号 and hyphens the same way', () => {
     expect(addressKey('千代田区千代田１丁目１番１号')).toBe(addressKey('千代田区 千代田1-1-1'));
     expect(addressKey('千代田区千代田1−1−1')).toBe(addressKey('千代田区千代田1-1-1'));
+  });
+});
+
+describe('prefectureKey', () => {
+  it('compares prefectures with or without 都道府県', () => {
+    expect(prefectureKey('東京都')).toBe(prefectureKey('東京'));
+    expect(prefectureKey('北海道')).toBe(prefectureKey('北海'));
+    expect(prefectureKey('京都府')).toBe('京都');
+    expect(prefectureKey('京都')).toBe('京都');
+    expect(prefectureKey('神奈川県')).toBe('神奈川');
+    expect(prefectureKey(' ')).toBeNull();
   });
 });
 

@@ -333,6 +333,21 @@ export function normalisePostalCode(postalCode: string | null | undefined): stri
   return digits.length === 7 && digits !== '0000000' ? digits : null;
 }
 
+/**
+ * A prefecture without its 都/道/府/県 suffix, so 東京都 and 東京 compare equal (京都 keeps its
+ * 都: no prefecture name is a single character).
+ *
+ * @example prefectureKey('東京都') === prefectureKey('東京') // "東京"
+ * @example prefectureKey('京都府') // "京都"
+ */
+export function prefectureKey(prefecture: string | null | undefined): string | null {
+  if (prefecture == null) return null;
+  const name = prefecture.normalize('NFKC').replace(/\s+/g, '');
+  if (name === '') return null;
+  const stripped = name.replace(/[都道府県]$/u, '');
+  return Array.from(stripped).length >= 2 ? stripped : name;
+}
+
 /** Dash-like characters written in addresses where a hyphen is meant (not the long vowel ー). */
 const ADDRESS_DASHES = /[-‐‑‒–—―−－]/g;
 
