@@ -4,6 +4,7 @@
  * what we compare across runs) and returns rows for the results file.
  */
 import { demoBenchmark } from './demoBench.js';
+import { serverBenchmark } from './serverBench.js';
 import { nameMatchingBenchmark } from './nameMatchingBench.js';
 
 export interface BenchResult {
@@ -19,4 +20,4 @@ export interface Benchmark {
   run(options: { scale: 'full' | 'quick'; log: (line: string) => void }): Promise<BenchResult[]>;
 }
 
-export const benchmarks: Benchmark[] = [demoBenchmark, nameMatchingBenchmark];
+export const benchmarks: Benchmark[] = [demoBenchmark, serverBenchmark, nameMatchingBenchmark];

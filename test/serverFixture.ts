@@ -180,6 +180,7 @@ export async function createTestServer(
     loginRateLimit?: { max: number; windowMs: number };
     seed?: boolean;
     maxUploadBytes?: number;
+    dashboardCacheMs?: number;
   } = {},
 ): Promise<TestServer> {
   const db = await createTestDatabase(engine);
@@ -203,6 +204,7 @@ export async function createTestServer(
     config: {
       logLevel: 'silent',
       uploadDir,
+      dashboardCacheMs: options.dashboardCacheMs ?? 0,
       loginRateLimit: options.loginRateLimit ?? { max: 1000, windowMs: 60_000 },
       ...(options.maxUploadBytes ? { maxUploadBytes: options.maxUploadBytes } : {}),
     },

@@ -11,6 +11,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { AppError } from '../core/errors.js';
+import type { DashboardSummary } from '../storage/customerQueries.js';
 import type { Storage } from '../storage/index.js';
 import { parseServerConfig, type ServerConfig } from './config.js';
 import { installErrorHandler } from './httpErrors.js';
@@ -25,6 +26,7 @@ import { registerIngestRoutes } from './routes/ingestRoutes.js';
 import { registerTokenRoutes } from './routes/tokenRoutes.js';
 import { registerUserRoutes } from './routes/userRoutes.js';
 import { RouteTable, type ServerDeps } from './routeTable.js';
+import { SummaryCache } from './summaryCache.js';
 
 export const API_VERSION = '0.1.0';
 
@@ -75,14 +77,19 @@ export async function buildServer(options: BuildServerOptions): Promise<MezameSe
   });
 
   const routes = new RouteTable(app, deps);
-  const imports = new ImportJobs(options.storage, config.uploadDir, config.maxUploadBytes);
+  const dashboardCache = new SummaryCache<DashboardSummary>(config.dashboardCacheMs, () =>
+    deps.clock().getTime(),
+  );
+  const imports = new ImportJobs(options.storage, config.uploadDir, config.maxUploadBytes, () =>
+    dashboardCache.clear(),
+  );
   registerAuthRoutes(routes, deps);
   registerUserRoutes(routes, deps);
   registerTokenRoutes(routes, deps);
   registerCustomerRoutes(routes, deps);
-  registerDashboardRoutes(routes, deps);
+  registerDashboardRoutes(routes, deps, dashboardCache);
   registerImportRoutes(routes, deps, imports);
-  registerIngestRoutes(routes, deps);
+  registerIngestRoutes(routes, deps, () => dashboardCache.clear());
   registerAuditRoutes(routes, deps);
   routes.define(
     {

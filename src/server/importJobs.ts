@@ -52,6 +52,8 @@ export class ImportJobs {
     private readonly storage: Storage,
     private readonly uploadDir: string,
     private readonly maxUploadBytes: number,
+    /** Called when an import has changed data (to drop cached counts). */
+    private readonly onDataChanged: () => void = () => undefined,
   ) {}
 
   get(id: string): ImportJob | undefined {
@@ -114,7 +116,14 @@ export class ImportJobs {
         else callback(null, chunk);
       },
     });
-    await pipeline(body, counter, createWriteStream(path, { mode: 0o600 }));
+    const writer = createWriteStream(path, { mode: 0o600 });
+    try {
+      await pipeline(body, counter, writer);
+    } catch (error) {
+      // The file may still be opening; wait for it to close so the caller can remove it.
+      if (!writer.closed) await new Promise((resolve) => writer.once('close', resolve));
+      throw error;
+    }
     if (bytes === 0) throw new AppError('invalid_input', 'body: the uploaded file is empty.');
   }
 
@@ -137,6 +146,7 @@ export class ImportJobs {
       job.error = error instanceof AppError ? error.message : 'The import failed; see the server log.';
       if (!(error instanceof AppError)) throw error;
     } finally {
+      this.onDataChanged();
       job.finishedAt = clock().toISOString();
       await recordAudit(this.storage, {
         at: job.finishedAt,

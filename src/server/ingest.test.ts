@@ -111,3 +111,51 @@ describe.each(ENGINES)('ingestion API on %s', (engine) => {
     expect(response.json().error.field).toBe('body.0.customer_id');
   });
 });
+
+describe('dashboard counts cache', () => {
+  it('serves cached counts until ingestion changes the data', async () => {
+    const t = await createTestServer('sqlite', { dashboardCacheMs: 3_600_000 });
+    try {
+      const admin = await t.login('admin');
+      const orders = async () =>
+        (await t.request({ method: 'GET', url: '/api/dashboard', as: admin })).json().orders;
+      expect(await orders()).toBe(4);
+      // A write by another process is not seen while the cache is fresh…
+      await t.storage.db
+        .insertInto('orders')
+        .values({
+          order_id: 'X1',
+          customer_id: 'C001',
+          ordered_at: '2026-11-01',
+          amount: 1,
+          gross_margin: null,
+          product: null,
+          category: null,
+          quantity: null,
+          channel: null,
+          is_refund: 0,
+          import_batch_id: null,
+        })
+        .execute();
+      expect(await orders()).toBe(4);
+      // …but ingestion through this server clears it.
+      const token = (
+        await t.request({
+          method: 'POST',
+          url: '/api/tokens',
+          as: admin,
+          body: { name: 'x', scopes: ['ingest'] },
+        })
+      ).json().token;
+      await t.request({
+        method: 'POST',
+        url: '/api/ingest/orders',
+        token,
+        body: { order_id: 'X2', customer_id: 'C001', ordered_at: '2026-11-02', amount: 1 },
+      });
+      expect(await orders()).toBe(6);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -102,6 +102,7 @@ export const CUSTOMER_SORT_KEYS = [
   ...STATE_LIST_COLUMNS,
 ] as const;
 export type CustomerSortKey = (typeof CUSTOMER_SORT_KEYS)[number];
+const NOT_NULL_SORT_KEYS = new Set<string>(['name', 'customer_id']);
 
 export interface CustomerListRequest {
   filters: CustomerFilters;
@@ -159,48 +160,56 @@ export async function listCustomers(
   const { filters } = request;
   const db = analysisDb(storage);
 
-  let base = db.selectFrom('customers') as unknown as CustomerQuery;
-  if (state) base = base.leftJoin('customer_state', 'customer_state.customer_id', 'customers.customer_id');
-  base = base.where('customers.merged_into', 'is', null);
-  if (scope) {
-    base =
-      scope.ownerKey === null
-        ? base.where(sql<SqlBool>`1 = 0`)
-        : base.where('customers.owner', '=', scope.ownerKey);
-  }
-  if (filters.owner !== undefined) base = base.where('customers.owner', '=', filters.owner);
-  if (filters.industry !== undefined) base = base.where('customers.industry', '=', filters.industry);
-  if (filters.prefecture !== undefined) base = base.where('customers.prefecture', '=', filters.prefecture);
-  if (filters.status !== undefined) {
-    needState('status', 'status');
-    base = base.where('customer_state.status', '=', filters.status);
-  }
-  if (filters.rank !== undefined) {
-    needState('rank', 'rank');
-    base = base.where(sql.ref('customer_state.rank'), '=', filters.rank);
-  }
-  if (filters.reason !== undefined) {
-    needState('reason', 'reason_category');
-    base = base.where('customer_state.reason_category', '=', filters.reason);
-  }
-  if (filters.q !== undefined && filters.q.trim() !== '') {
-    const pattern = `%${escapeLike(filters.q.trim())}%`;
-    const like = storage.engine === 'postgres' ? 'ilike' : 'like';
-    base = base.where((eb) =>
-      eb.or([
-        eb(sql.ref('customers.name'), like, sql`${pattern} escape '\\'`),
-        eb(sql.ref('customers.name_key'), like, sql`${pattern} escape '\\'`),
-        eb(sql.ref('customers.customer_id'), like, sql`${pattern} escape '\\'`),
-      ]),
-    );
-  }
+  const usesStateFilter =
+    filters.status !== undefined || filters.rank !== undefined || filters.reason !== undefined;
+  const filtered = (joinState: boolean): CustomerQuery => {
+    let base = db.selectFrom('customers') as unknown as CustomerQuery;
+    if (joinState)
+      base = base.leftJoin('customer_state', 'customer_state.customer_id', 'customers.customer_id');
+    base = base.where('customers.merged_into', 'is', null);
+    if (scope) {
+      base =
+        scope.ownerKey === null
+          ? base.where(sql<SqlBool>`1 = 0`)
+          : base.where('customers.owner', '=', scope.ownerKey);
+    }
+    if (filters.owner !== undefined) base = base.where('customers.owner', '=', filters.owner);
+    if (filters.industry !== undefined) base = base.where('customers.industry', '=', filters.industry);
+    if (filters.prefecture !== undefined) base = base.where('customers.prefecture', '=', filters.prefecture);
+    if (filters.status !== undefined) {
+      needState('status', 'status');
+      base = base.where('customer_state.status', '=', filters.status);
+    }
+    if (filters.rank !== undefined) {
+      needState('rank', 'rank');
+      base = base.where(sql.ref('customer_state.rank'), '=', filters.rank);
+    }
+    if (filters.reason !== undefined) {
+      needState('reason', 'reason_category');
+      base = base.where('customer_state.reason_category', '=', filters.reason);
+    }
+    if (filters.q !== undefined && filters.q.trim() !== '') {
+      const pattern = `%${escapeLike(filters.q.trim())}%`;
+      const like = storage.engine === 'postgres' ? 'ilike' : 'like';
+      base = base.where((eb) =>
+        eb.or([
+          eb(sql.ref('customers.name'), like, sql`${pattern} escape '\\'`),
+          eb(sql.ref('customers.name_key'), like, sql`${pattern} escape '\\'`),
+          eb(sql.ref('customers.customer_id'), like, sql`${pattern} escape '\\'`),
+        ]),
+      );
+    }
+    return base;
+  };
+  const base = filtered(state !== null);
 
   const isStateSort = (STATE_LIST_COLUMNS as readonly string[]).includes(request.sort);
   if (isStateSort) needState('sort', request.sort);
   const sortRef = sql.ref(isStateSort ? `customer_state.${request.sort}` : `customers.${request.sort}`);
   const direction = request.direction === 'desc' ? sql`desc` : sql`asc`;
 
-  const countRow = await base
+  // The total needs the analysis join only when an analysis column is filtered on.
+  const countRow = await filtered(state !== null && usesStateFilter)
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .executeTakeFirstOrThrow();
   const pageRows = await base
@@ -213,8 +222,11 @@ export async function listCustomers(
       'customers.owner',
     ])
     .select(stateColumns.map((c) => sql.ref<string | number | null>(`customer_state.${c}`).as(c)))
-    // Same null placement on both engines: missing values last.
-    .orderBy(sql`case when ${sortRef} is null then 1 else 0 end`)
+    // Same null placement on both engines: missing values last. Columns that are never
+    // null skip it, so the default sort (name) can walk the customers_name index.
+    .$if(!NOT_NULL_SORT_KEYS.has(request.sort), (q) =>
+      q.orderBy(sql`case when ${sortRef} is null then 1 else 0 end`),
+    )
     .orderBy(sql`${sortRef} ${direction}`)
     .orderBy('customers.customer_id')
     .limit(request.limit)

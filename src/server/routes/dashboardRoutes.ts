@@ -1,9 +1,14 @@
 /** The dashboard's numbers, scoped like the customer list. */
-import { dashboardSummary } from '../../storage/customerQueries.js';
+import { type DashboardSummary, dashboardSummary } from '../../storage/customerQueries.js';
 import { ANY_ROLE, customerScopeOf } from '../auth.js';
 import type { RouteTable, ServerDeps } from '../routeTable.js';
+import type { SummaryCache } from '../summaryCache.js';
 
-export function registerDashboardRoutes(table: RouteTable, { storage }: ServerDeps): void {
+export function registerDashboardRoutes(
+  table: RouteTable,
+  { storage }: ServerDeps,
+  cache: SummaryCache<DashboardSummary>,
+): void {
   table.define(
     {
       method: 'GET',
@@ -13,6 +18,9 @@ export function registerDashboardRoutes(table: RouteTable, { storage }: ServerDe
       tag: 'dashboard',
       access: { kind: 'user', roles: ANY_ROLE, tokenScope: 'read' },
     },
-    async ({ principal }) => dashboardSummary(storage, customerScopeOf(principal)),
+    async ({ principal }) => {
+      const scope = customerScopeOf(principal);
+      return cache.get(JSON.stringify(scope), () => dashboardSummary(storage, scope));
+    },
   );
 }

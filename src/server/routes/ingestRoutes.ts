@@ -61,7 +61,11 @@ function batchOf<T extends z.ZodType>(row: T, max: number) {
 
 const INGEST = { kind: 'token', scope: 'ingest' } as const;
 
-export function registerIngestRoutes(table: RouteTable, { storage, config }: ServerDeps): void {
+export function registerIngestRoutes(
+  table: RouteTable,
+  { storage, config }: ServerDeps,
+  onDataChanged: () => void,
+): void {
   table.define(
     {
       method: 'POST',
@@ -73,6 +77,7 @@ export function registerIngestRoutes(table: RouteTable, { storage, config }: Ser
     },
     async ({ body, principal, now }) => {
       const result = await ingestOrders(storage, body);
+      if (result.inserted > 0) onDataChanged();
       await recordAudit(storage, {
         at: now.toISOString(),
         actor: actorOf(principal),
@@ -96,6 +101,7 @@ export function registerIngestRoutes(table: RouteTable, { storage, config }: Ser
     },
     async ({ body, principal, now }) => {
       const result = await ingestEvents(storage, body);
+      if (result.inserted > 0) onDataChanged();
       await recordAudit(storage, {
         at: now.toISOString(),
         actor: actorOf(principal),

@@ -64,7 +64,8 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .columns(['customer_id', 'created_at'])
     .execute();
 
-  // The customer list filters by these; owner already has an index.
+  // The customer list sorts by name (its default) and filters by these; owner has an index.
+  await db.schema.createIndex('customers_name').on('customers').columns(['name', 'customer_id']).execute();
   await db.schema.createIndex('customers_prefecture').on('customers').column('prefecture').execute();
   await db.schema.createIndex('customers_industry').on('customers').column('industry').execute();
   await db.schema.createIndex('contacts_status').on('contacts').columns(['customer_id', 'status']).execute();
