@@ -42,6 +42,8 @@ export interface MezameServer {
   /** Every API route as declared (method, url, access), for tests and docs. */
   routes: RouteTable;
   imports: ImportJobs;
+  /** `METHOD /api/...` of every API route Fastify registered. */
+  registeredRoutes: readonly string[];
 }
 
 const SECURITY_HEADERS = {
@@ -63,6 +65,14 @@ export async function buildServer(options: BuildServerOptions): Promise<MezameSe
     },
     bodyLimit: 16 * 1024 * 1024,
     trustProxy: false,
+  });
+  // Every API route as Fastify registered it: the OpenAPI test checks the document against it.
+  const registered: string[] = [];
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/')) return;
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') registered.push(`${method} ${route.url}`);
+    }
   });
   installErrorHandler(app);
   await app.register(fastifyCookie);
@@ -113,7 +123,7 @@ export async function buildServer(options: BuildServerOptions): Promise<MezameSe
   );
 
   await serveWebApp(app, config.webDist);
-  return { app, routes, imports };
+  return { app, routes, imports, registeredRoutes: registered };
 }
 
 async function serveWebApp(app: FastifyInstance, webDist: string): Promise<void> {

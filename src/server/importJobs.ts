@@ -121,7 +121,7 @@ export class ImportJobs {
       await pipeline(body, counter, writer);
     } catch (error) {
       // The file may still be opening; wait for it to close so the caller can remove it.
-      if (!writer.closed) await new Promise((resolve) => writer.once('close', resolve));
+      if (!writer.closed) await new Promise<void>((resolve) => writer.once('close', () => resolve()));
       throw error;
     }
     if (bytes === 0) throw new AppError('invalid_input', 'body: the uploaded file is empty.');

@@ -3,7 +3,6 @@ import { createTestServer, type TestServer } from '../../test/serverFixture.js';
 
 describe('OpenAPI description', () => {
   let t: TestServer;
-  const fastifyRoutes: string[] = [];
   beforeAll(async () => {
     t = await createTestServer('sqlite', { seed: false });
   });
@@ -16,13 +15,10 @@ describe('OpenAPI description', () => {
     for (const [path, operations] of Object.entries(document.paths as Record<string, object>)) {
       for (const method of Object.keys(operations)) documented.add(`${method.toUpperCase()} ${path}`);
     }
-    // Fastify's own table, printed, is the ground truth of what is registered.
-    const tree = t.server.app.printRoutes({ commonPrefix: false, method: undefined });
-    expect(tree).toContain('api');
-    for (const spec of t.server.routes.specs)
-      fastifyRoutes.push(`${spec.method} ${spec.url.replace(/:(\w+)/g, '{$1}')}`);
-    expect(fastifyRoutes.length).toBeGreaterThan(20);
-    expect([...documented].sort()).toEqual([...new Set(fastifyRoutes)].sort());
+    // Fastify's own registrations are the ground truth of what the server answers.
+    const registered = t.server.registeredRoutes.map((r) => r.replace(/:(\w+)/g, '{$1}'));
+    expect(registered.length).toBeGreaterThan(20);
+    expect([...documented].sort()).toEqual([...new Set(registered)].sort());
     for (const probe of [
       'GET /api/customers',
       'POST /api/ingest/orders',
