@@ -37,9 +37,7 @@ export interface CustomerStateRow {
   unanswered_emails: number | null;
   days_since_last_reaction: number | null;
   main_category: string | null;
-  /** JSON: every FeatureValues entry. */
-  features: string | null;
-  /** JSON: the health score components. */
+  /** JSON: health points per component, e.g. {"purchase_rhythm":36,"engagement":20}. */
   health_breakdown: string | null;
   reason_category: string | null;
   reason_confidence: number | null;
@@ -122,7 +120,6 @@ const STATE_COLUMNS: readonly (keyof CustomerStateRow)[] = [
   'unanswered_emails',
   'days_since_last_reaction',
   'main_category',
-  'features',
   'health_breakdown',
   'reason_category',
   'reason_confidence',
@@ -232,6 +229,8 @@ export interface ResultWriter {
  * previous run's complete state until the new one is complete. customer_state is replaced
  * (customers merged away since the last run disappear from it). With `writeHistory` false
  * (a run whose as-of day is earlier than the latest run's) the status history is left alone.
+ * A run on the same as-of day as the latest run first undoes that day's history entries, so
+ * re-running a day replaces its history instead of doubling it.
  */
 export async function openResultWriter(
   storage: Storage,
@@ -253,6 +252,11 @@ function historyChanges(rows: CustomerStateRow[], previous: Map<string, Previous
   return changed;
 }
 
+const UNDO_HISTORY_DAY = [
+  'DELETE FROM status_history WHERE entered_at = ?',
+  'UPDATE status_history SET left_at = NULL WHERE left_at = ?',
+];
+
 function sqliteWriter(
   db: NonNullable<Storage['sqlite']>,
   runId: number,
@@ -262,6 +266,7 @@ function sqliteWriter(
   const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
   db.exec('BEGIN IMMEDIATE');
   db.exec('DELETE FROM customer_state');
+  if (writeHistory) for (const statement of UNDO_HISTORY_DAY) db.prepare(statement).run(asOf);
   const insertState = db.prepare(
     `INSERT INTO customer_state (${STATE_COLUMNS.join(', ')}) VALUES (${placeholders(STATE_COLUMNS.length)})`,
   );
@@ -323,6 +328,11 @@ async function postgresWriter(
   const client = await pool.connect();
   await client.query('BEGIN');
   await client.query('DELETE FROM customer_state');
+  if (writeHistory) {
+    for (const statement of UNDO_HISTORY_DAY) {
+      await client.query(statement.replace('?', '$1'), [asOf]);
+    }
+  }
   const insertMany = async (table: string, columns: readonly string[], values: unknown[][]) => {
     for (let i = 0; i < values.length; i += PG_ROWS_PER_INSERT) {
       const slice = values.slice(i, i + PG_ROWS_PER_INSERT);

@@ -4,23 +4,44 @@
  * 23:30 JST stays on its Japanese day.
  */
 
-const MS_PER_DAY = 86_400_000;
-
-/** Days since 1970-01-01 for an ISO day. `dayNumber('1970-01-02')` → 1. */
+/**
+ * Days since 1970-01-01 for an ISO day. Plain arithmetic (H. Hinnant, "chrono-compatible
+ * low-level date algorithms", days_from_civil): the analysis converts millions of days.
+ * `dayNumber('1970-01-02')` → 1.
+ */
 export function dayNumber(isoDay: string): number {
-  const y = Number(isoDay.slice(0, 4));
+  const y0 = Number(isoDay.slice(0, 4));
   const m = Number(isoDay.slice(5, 7));
   const d = Number(isoDay.slice(8, 10));
-  const ms = Date.UTC(y, m - 1, d);
-  if (!Number.isFinite(ms) || isoDay.length < 10) {
+  if (!(m >= 1 && m <= 12 && d >= 1 && d <= 31) || Number.isNaN(y0) || isoDay[4] !== '-') {
     throw new Error(`expected an ISO day like 2024-03-31, got '${isoDay}'`);
   }
-  return Math.round(ms / MS_PER_DAY);
+  const y = m <= 2 ? y0 - 1 : y0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }
 
-/** The ISO day of a day number. `isoDay(1)` → '1970-01-02'. */
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** The ISO day of a day number (civil_from_days). `isoDay(1)` → '1970-01-02'. */
 export function isoDay(day: number): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  const z = day + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${String(y).padStart(4, '0')}-${pad2(m)}-${pad2(d)}`;
 }
 
 /** Whole days from `from` to `to` (positive when `to` is later). */

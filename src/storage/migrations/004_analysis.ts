@@ -54,7 +54,6 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('unanswered_emails', 'integer')
     .addColumn('days_since_last_reaction', 'integer')
     .addColumn('main_category', 'text')
-    .addColumn('features', 'text')
     .addColumn('health_breakdown', 'text')
     // Filled by the diagnosis and prioritisation steps.
     .addColumn('reason_category', 'text')
