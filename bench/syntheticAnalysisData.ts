@@ -103,8 +103,8 @@ export async function ensureSyntheticDatabase(options: {
       const industry = INDUSTRIES[Math.floor(rnd() * INDUSTRIES.length)] as string;
       const category = CATEGORIES[Math.floor(rnd() * CATEGORIES.length)] as string;
       insertCustomer.run(id, `Company ${i}`, `company${i}`, industry, `rep${i % 20}`, iso(start));
-      const cycleDays = 20 + Math.floor(rnd() * 160);
-      const count = 1 + Math.floor(rnd() * 19);
+      const cycleDays = 15 + Math.floor(rnd() * 100);
+      const count = 2 + Math.floor(rnd() * 26);
       // A third of the customers stop buying somewhere in the middle of the window.
       const stopMs = rnd() < 0.33 ? start + rnd() * (end - start) : end;
       let t = start + rnd() * cycleDays * DAY_MS;
