@@ -132,6 +132,14 @@ export const serverBenchmark: Benchmark = {
       };
       const admin = await cookieOf('a');
       const rep = await cookieOf('r');
+      const once = async (url: string, cookie: string) => {
+        const start = performance.now();
+        await app.inject({ method: 'GET', url, headers: { cookie } });
+        return Math.round((performance.now() - start) * 10) / 10;
+      };
+      // The first dashboard request computes; the rest are served from its cache.
+      const dashboardColdAdmin = await once('/api/dashboard', admin);
+      const dashboardColdRep = await once('/api/dashboard', rep);
       const time = async (url: string, cookie: string) => {
         const runs: number[] = [];
         for (let i = 0; i < REPEATS; i++) {
@@ -164,8 +172,9 @@ export const serverBenchmark: Benchmark = {
         filter_status_ms: await time('/api/customers?status=early_dormant', admin),
         rep_scoped_list_ms: await time('/api/customers', rep),
         customer_360_ms: await time('/api/customers/C0000777', admin),
-        dashboard_admin_ms: await time('/api/dashboard', admin),
-        dashboard_rep_ms: await time('/api/dashboard', rep),
+        dashboard_cold_admin_ms: dashboardColdAdmin,
+        dashboard_cold_rep_ms: dashboardColdRep,
+        dashboard_cached_ms: await time('/api/dashboard', admin),
         raw_first_page_ms: median(rawRuns),
       };
       figures.ratio_to_raw_page = Math.round(
