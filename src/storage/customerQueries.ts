@@ -461,31 +461,7 @@ export async function dashboardSummary(storage: Storage, scope: CustomerScope): 
     contacts.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
     analysisTables(storage),
   ]);
-  const groupCounts = async (column: 'status' | 'rank' | 'reason_category') => {
-    if (!tables.stateColumns?.has(column)) return [];
-    let query = analysisDb(storage)
-      .selectFrom('customer_state')
-      .innerJoin('customers', 'customers.customer_id', 'customer_state.customer_id')
-      .where('customers.merged_into', 'is', null);
-    if (scope) {
-      query =
-        scope.ownerKey === null
-          ? query.where(sql<SqlBool>`1 = 0`)
-          : query.where('customers.owner', '=', scope.ownerKey);
-    }
-    const ref = sql.ref<string | null>(`customer_state.${column}`);
-    const rows = await query
-      .select((eb) => [ref.as('key'), eb.fn.countAll<number | string>().as('n')])
-      .groupBy(ref)
-      .orderBy(ref)
-      .execute();
-    return rows.map((r) => ({ key: String(r.key ?? ''), count: Number(r.n) }));
-  };
-  const [byStatus, byRank, byReason] = await Promise.all([
-    groupCounts('status'),
-    groupCounts('rank'),
-    groupCounts('reason_category'),
-  ]);
+  const { byStatus, byRank, byReason } = await analysisCounts(storage, scope, tables);
   return {
     customers: Number(customerRow.n),
     orders: Number(orderRow.n),
@@ -497,6 +473,48 @@ export async function dashboardSummary(storage: Storage, scope: CustomerScope): 
     byRank,
     byReason,
   };
+}
+
+const GROUPED_COLUMNS = ['status', 'rank', 'reason_category'] as const;
+
+/**
+ * Customers per status, rank and reason in one pass over customer_state (grouped by all
+ * three, folded here), instead of one join per breakdown.
+ */
+async function analysisCounts(storage: Storage, scope: CustomerScope, tables: AnalysisTables) {
+  const columns = GROUPED_COLUMNS.filter((c) => tables.stateColumns?.has(c));
+  const totals = new Map<string, Map<string, number>>(GROUPED_COLUMNS.map((c) => [c, new Map()]));
+  if (columns.length > 0 && tables.hasResults) {
+    let query = analysisDb(storage)
+      .selectFrom('customer_state')
+      .innerJoin('customers', 'customers.customer_id', 'customer_state.customer_id')
+      .where('customers.merged_into', 'is', null);
+    if (scope) {
+      query =
+        scope.ownerKey === null
+          ? query.where(sql<SqlBool>`1 = 0`)
+          : query.where('customers.owner', '=', scope.ownerKey);
+    }
+    const refs = columns.map((c) => sql.ref<string | null>(`customer_state.${c}`));
+    const rows = await query
+      .select((eb) => [...refs.map((ref, i) => ref.as(`k${i}`)), eb.fn.countAll<number | string>().as('n')])
+      .groupBy(refs)
+      .execute();
+    for (const row of rows as unknown as Record<string, string | number | null>[]) {
+      columns.forEach((column, i) => {
+        const key = String(row[`k${i}`] ?? '');
+        const counts = totals.get(column) as Map<string, number>;
+        counts.set(key, (counts.get(key) ?? 0) + Number(row.n));
+      });
+    }
+  }
+  const list = (column: (typeof GROUPED_COLUMNS)[number]) =>
+    [...(totals.get(column) ?? new Map<string, number>()).entries()]
+      // Customers without a rank or reason (not scored, still active) are not a bar.
+      .filter(([key]) => key !== '')
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, count]) => ({ key, count }));
+  return { byStatus: list('status'), byRank: list('rank'), byReason: list('reason_category') };
 }
 
 /** Distinct values for the list's filter menus (scoped). */

@@ -147,6 +147,29 @@ describe('the web app in Chromium', () => {
     await page.context().close();
   });
 
+  it('creates an ingest API token in settings, pushes an order with it, and revokes it', async () => {
+    const page = await signIn('admin');
+    await page.getByRole('link', { name: 'APIトークン' }).click();
+    await page.locator('input[name=token-name]').fill('ECサイト連携');
+    await page.getByRole('button', { name: '発行', exact: true }).click();
+    const token = (await page.locator('[data-testid=token-secret] code').innerText()).trim();
+    expect(token).toMatch(/^mzm_/);
+    const order = { order_id: 'WEB-1', customer_id: 'C004', ordered_at: '2026-11-20', amount: 3300 };
+    const pushed = await page.request.post(`${harness.url}/api/ingest/orders`, {
+      data: order,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(await pushed.json()).toMatchObject({ inserted: 1 });
+    await page.getByRole('button', { name: '失効させる' }).click();
+    await page.getByText('失効済み').waitFor();
+    const refused = await page.request.post(`${harness.url}/api/ingest/orders`, {
+      data: order,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(refused.status()).toBe(401);
+    await page.context().close();
+  });
+
   it.skipIf(!importerAvailable)(
     'imports a CSV with one bad row and downloads its reject report',
     async () => {

@@ -9,6 +9,7 @@ import { DashboardScreen } from './screens/DashboardScreen';
 import { ImportScreen } from './screens/ImportScreen';
 import { LinkLoginScreen } from './screens/LinkLoginScreen';
 import { LoginScreen } from './screens/LoginScreen';
+import { TokensScreen } from './screens/TokensScreen';
 import { UsersScreen } from './screens/UsersScreen';
 
 export function App() {
@@ -55,6 +56,7 @@ function Shell() {
   else if (path === '/import' && (user.role === 'admin' || user.role === 'marketer'))
     screen = <ImportScreen />;
   else if (path === '/settings/users' && user.role === 'admin') screen = <UsersScreen />;
+  else if (path === '/settings/tokens' && user.role === 'admin') screen = <TokensScreen />;
   else screen = <DashboardScreen />;
   return (
     <Layout user={user} onLogout={logout}>

@@ -153,6 +153,15 @@ export interface ImportJob {
   has_rejects: boolean;
 }
 
+export interface ApiToken {
+  id: number;
+  name: string;
+  scopes: string[];
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -234,6 +243,10 @@ export const api = {
   }) => request<User>('POST', '/api/users', user),
   updateUser: (id: number, changes: Partial<{ role: Role; owner_key: string | null; disabled: boolean }>) =>
     request<User>('PATCH', `/api/users/${id}`, changes),
+  tokens: () => request<{ items: ApiToken[] }>('GET', '/api/tokens'),
+  createToken: (name: string, scopes: string[]) =>
+    request<{ id: number; token: string }>('POST', '/api/tokens', { name, scopes }),
+  revokeToken: (id: number) => request<{ ok: true }>('DELETE', `/api/tokens/${id}`),
   loginLink: (id: number) =>
     request<{ path: string; expires_at: string }>('POST', `/api/users/${id}/login-link`),
 };

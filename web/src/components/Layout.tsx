@@ -35,6 +35,7 @@ export function Layout({
           {item('/customers', t('nav.customers'))}
           {canImport && item('/import', t('nav.import'))}
           {user.role === 'admin' && item('/settings/users', t('nav.users'))}
+          {user.role === 'admin' && item('/settings/tokens', t('nav.tokens'))}
         </nav>
         <div className="account">
           <button

@@ -1,0 +1,66 @@
+/**
+ * Saves PNGs of the main screens to screenshots/ (git-ignored), from the real server over a
+ * seeded SQLite file in Debian's Chromium. `npm run screenshots`
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { launchChromium, startHarness } from '../test/browser/browserHarness.js';
+import { PASSWORD, USERS } from '../test/serverFixture.js';
+
+const OUT = resolve(import.meta.dirname, '..', 'screenshots');
+
+async function main(): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  const harness = await startHarness();
+  const browser = await launchChromium();
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'ja-JP' });
+    const page = await context.newPage();
+    const shot = async (name: string) => {
+      await page.waitForLoadState('networkidle');
+      await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+      process.stderr.write(`saved screenshots/${name}.png\n`);
+    };
+    await page.goto(harness.url);
+    await page.getByLabel('ログインID（メールアドレス）').waitFor();
+    await shot('01-login');
+    await page.getByLabel('ログインID（メールアドレス）').fill(USERS.admin.email);
+    await page.getByLabel('パスワード').fill(PASSWORD);
+    await page.getByRole('button', { name: 'ログイン', exact: true }).click();
+    await page.getByRole('heading', { name: 'ダッシュボード' }).waitFor();
+    await shot('02-dashboard');
+    await page.goto(`${harness.url}/customers`);
+    await page.getByTestId('customer-table').waitFor();
+    await shot('03-customers');
+    await page.goto(`${harness.url}/customers/C001`);
+    await page.getByTestId('reason-panel').waitFor();
+    await page.locator('select[name=category]').selectOption('product');
+    await page.locator('input[name=note]').fill('納期遅延のクレーム後に発注が途絶えた');
+    await page.getByRole('button', { name: '理由を登録' }).click();
+    await page.getByTestId('reason-history').waitFor();
+    await shot('04-customer-360');
+    await page.goto(`${harness.url}/import`);
+    await page.locator('select[name=kind]').waitFor();
+    await shot('05-import');
+    await page.goto(`${harness.url}/settings/users`);
+    await page.getByTestId('users').waitFor();
+    await shot('06-users');
+    await page.goto(`${harness.url}/settings/tokens`);
+    await page.locator('input[name=token-name]').fill('ECサイト連携');
+    await page.getByRole('button', { name: '発行', exact: true }).click();
+    await page.getByTestId('token-secret').waitFor();
+    await shot('07-tokens');
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.goto(`${harness.url}/customers/C001`);
+    await page.getByTestId('reason-panel').waitFor();
+    await shot('08-customer-360-en');
+  } finally {
+    await browser.close();
+    await harness.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`screenshots failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
