@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { companyNameKey, personNameKey } from '../src/core/collect/nameMatching.js';
 import { openStorage, type Storage } from '../src/storage/index.js';
 import {
-  customerIdentities,
+  customerIdentityPages,
   findDuplicateCustomers,
   mergeCustomerGroup,
 } from '../src/storage/nameMatchingQueries.js';
@@ -33,7 +33,7 @@ export const nameMatchingBenchmark: Benchmark = {
 
       let t0 = performance.now();
       let loaded = 0;
-      for await (const _ of customerIdentities(storage)) loaded++;
+      for await (const page of customerIdentityPages(storage)) loaded += page.length;
       const loadSeconds = (performance.now() - t0) / 1000;
 
       t0 = performance.now();
@@ -144,7 +144,8 @@ function fillCustomers(storage: Storage, count: number): number {
       const person = [word(kanji, 2), word(kanji, 1 + random(2))];
       const name = isPerson ? `${person[0]} ${person[1]}` : `株式会社${company}`;
       const email = i % 2 === 0 ? `info${i}@c${i}.co.jp` : `user${i}@gmail.com`;
-      const phone = `0${3 + (i % 6)}-${String(1000 + (i % 9000)).padStart(4, '0')}-${String(i % 10_000).padStart(4, '0')}${i % 7}`;
+      // unique per customer: area code, then i in two groups of four digits
+      const phone = `0${3 + (i % 6)}-${String(Math.floor(i / 10_000)).padStart(4, '0')}-${String(i % 10_000).padStart(4, '0')}`;
       const prefecture = prefectures[random(prefectures.length)];
       const key = (n: string) => (isPerson ? personNameKey(n) : companyNameKey(n));
       insert.run(`S${i}`, name, key(name), kind, email, phone, prefecture);

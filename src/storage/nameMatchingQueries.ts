@@ -26,12 +26,13 @@ const IDENTITY_PAGE_SIZE = 10_000;
 
 /**
  * The identities of every customer not merged into another, a page at a time in customer_id
- * order (keyset pagination), so a million customers never sit in one result set.
+ * order (keyset pagination on the primary key), so a million customers never sit in one result
+ * set and no cursor stays open between pages.
  */
-export async function* customerIdentities(
+export async function* customerIdentityPages(
   storage: Storage,
   pageSize = IDENTITY_PAGE_SIZE,
-): AsyncGenerator<CustomerIdentity> {
+): AsyncGenerator<CustomerIdentity[]> {
   let after: string | null = null;
   for (;;) {
     let query = storage.db
@@ -42,8 +43,8 @@ export async function* customerIdentities(
       .limit(pageSize);
     if (after !== null) query = query.where('customer_id', '>', after);
     const rows = await query.execute();
-    for (const row of rows) {
-      yield {
+    if (rows.length > 0) {
+      yield rows.map((row) => ({
         customerId: row.customer_id,
         name: row.name,
         kind: row.kind === 'person' ? 'person' : 'company',
@@ -52,11 +53,19 @@ export async function* customerIdentities(
         postalCode: row.postal_code,
         prefecture: row.prefecture,
         address: row.address,
-      };
+      }));
     }
     if (rows.length < pageSize) return;
     after = (rows[rows.length - 1] as { customer_id: string }).customer_id;
   }
+}
+
+/** customerIdentityPages, one identity at a time. */
+export async function* customerIdentities(
+  storage: Storage,
+  pageSize = IDENTITY_PAGE_SIZE,
+): AsyncGenerator<CustomerIdentity> {
+  for await (const page of customerIdentityPages(storage, pageSize)) yield* page;
 }
 
 /** Duplicate candidates among the unmerged customers of the database. */
@@ -65,7 +74,9 @@ export async function findDuplicateCustomers(
   options: DuplicateSearchOptions = {},
 ): Promise<DuplicateSearch> {
   const finder = createDuplicateFinder(options);
-  for await (const identity of customerIdentities(storage)) finder.add(identity);
+  for await (const page of customerIdentityPages(storage)) {
+    for (const identity of page) finder.add(identity);
+  }
   return finder.finish();
 }
 
