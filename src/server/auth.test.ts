@@ -94,6 +94,32 @@ describe.each(ENGINES)('sign-in, sessions and CSRF on %s', (engine) => {
     expect(second.statusCode).toBe(401);
   });
 
+  it('drops expired sessions and spent links when someone signs in', async () => {
+    await t.storage.db
+      .insertInto('sessions')
+      .values({
+        id: 'old',
+        user_id: 1,
+        created_at: '2020-01-01T00:00:00Z',
+        expires_at: '2020-01-08T00:00:00Z',
+        csrf_token: 'x',
+      })
+      .execute();
+    await t.request({
+      method: 'POST',
+      url: '/api/auth/login',
+      body: { email: USERS.viewer.email, password: PASSWORD },
+    });
+    const old = await t.storage.db.selectFrom('sessions').select('id').where('id', '=', 'old').execute();
+    expect(old).toEqual([]);
+    const spent = await t.storage.db
+      .selectFrom('login_links')
+      .select('token_hash')
+      .where('used_at', 'is not', null)
+      .execute();
+    expect(spent).toEqual([]);
+  });
+
   it('refuses a link older than 24 hours', async () => {
     const user = await findUserByEmail(t.storage, USERS.tanaka.email);
     const link = await createLoginLink(t.storage, user?.id ?? 0, new Date(NOW.getTime() - 25 * 3600 * 1000));

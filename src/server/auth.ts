@@ -6,6 +6,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../core/errors.js';
 import {
+  deleteExpiredCredentials,
   findLiveApiToken,
   findSession,
   insertLoginLink,
@@ -121,6 +122,7 @@ export async function startSession(
   user: UserRow,
   options: { now: Date; ttlHours: number; secure: boolean },
 ): Promise<string> {
+  await deleteExpiredCredentials(storage, options.now.toISOString());
   const secret = newSecret();
   const csrfToken = newSecret();
   const expires = new Date(options.now.getTime() + options.ttlHours * 3600 * 1000);

@@ -120,6 +120,15 @@ export async function findSession(
   return { csrfToken: session.csrf_token, user };
 }
 
+/** Drops expired sessions and spent or expired sign-in links (run at each sign-in). */
+export async function deleteExpiredCredentials(storage: Storage, now: string): Promise<void> {
+  await storage.db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
+  await storage.db
+    .deleteFrom('login_links')
+    .where((eb) => eb.or([eb('expires_at', '<=', now), eb('used_at', 'is not', null)]))
+    .execute();
+}
+
 export async function deleteSession(storage: Storage, idHash: string): Promise<void> {
   await storage.db.deleteFrom('sessions').where('id', '=', idHash).execute();
 }
