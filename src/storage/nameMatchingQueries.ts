@@ -93,7 +93,7 @@ export interface MergeRequest {
   /** The customer that stays; the others are merged into it. */
   survivorId: string;
   mergedIds: string[];
-  /** Who decided the merge (a user name, or "mezame dedupe --merge"). */
+  /** Who decided the merge, for the audit log (a user name; the CLI's default is cli:<user>). */
   actor: string;
   /** When, as an ISO instant (defaults to now). */
   at?: string;
@@ -136,14 +136,14 @@ export async function mergeCustomerGroup(
   const at = request.at ?? new Date().toISOString();
   return storage.db.transaction().execute(async (trx) => {
     const rows = await lockCustomers(trx, storage, request.customerIds);
-    const survivorId = await chooseSurvivor(trx, [...rows.values()]);
-    const mergedIds = request.customerIds.filter((id) => id !== survivorId);
-    return mergeLocked(trx, rows, survivorId, mergedIds, request.actor, at);
+    // the others, best first, also fill the survivor's empty fields in that order
+    const [survivorId, ...mergedIds] = await rankForSurvival(trx, [...rows.values()]);
+    return mergeLocked(trx, rows, survivorId as string, mergedIds, request.actor, at);
   });
 }
 
-/** Most (non-refund) orders first, then the oldest created_at, then the smallest id. */
-async function chooseSurvivor(trx: Transaction<Database>, rows: CustomerRow[]): Promise<string> {
+/** Customer ids by most (non-refund) orders, then the oldest created_at, then the smallest id. */
+async function rankForSurvival(trx: Transaction<Database>, rows: CustomerRow[]): Promise<string[]> {
   const counts = await trx
     .selectFrom('orders')
     .select((eb) => ['customer_id', eb.fn.countAll<number | string>().as('n')])
@@ -162,7 +162,7 @@ async function chooseSurvivor(trx: Transaction<Database>, rows: CustomerRow[]): 
       compareNullableLast(x.created_at, y.created_at) ||
       (x.customer_id < y.customer_id ? -1 : x.customer_id > y.customer_id ? 1 : 0),
   );
-  return (ranked[0] as CustomerRow).customer_id;
+  return ranked.map((r) => r.customer_id);
 }
 
 function compareNullableLast(a: string | null, b: string | null): number {
