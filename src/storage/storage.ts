@@ -94,12 +94,12 @@ export async function migrate(storage: Storage): Promise<string[]> {
     },
   };
   const { sqlite } = storage;
-  if (!sqlite) return runMigrator(new Migrator({ db: storage.db, provider }));
+  if (!sqlite) return runMigrator(new Migrator({ db: storage.db, provider, allowUnorderedMigrations: true }));
   // SQLite has no advisory locks: take the write lock first (BEGIN IMMEDIATE) so a second
   // process waits on busy_timeout and then finds everything already applied.
   sqlite.exec('BEGIN IMMEDIATE');
   try {
-    const applied = await runMigrator(new Migrator({ db: storage.db, provider, disableTransactions: true }));
+    const applied = await runMigrator(new Migrator({ db: storage.db, provider, disableTransactions: true, allowUnorderedMigrations: true }));
     sqlite.exec('COMMIT');
     return applied;
   } catch (error) {
