@@ -41,7 +41,10 @@ describe('mezame serve', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ token: url.hash.slice(1) }),
     });
-    expect(((await signIn.json()) as { user: unknown }).user).toMatchObject({ email: 'admin', role: 'admin' });
+    expect(((await signIn.json()) as { user: unknown }).user).toMatchObject({
+      email: 'admin',
+      role: 'admin',
+    });
     const exitCode = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
     child.kill('SIGTERM');
     expect(await exitCode).toBe(0);
