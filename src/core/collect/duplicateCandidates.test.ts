@@ -171,6 +171,16 @@ describe('findDuplicateCandidates', () => {
     expect(candidates[1]?.reasons.join('\n')).toContain('household');
   });
 
+  it('never calls a person and a company strong, even with the same email', () => {
+    const customers = [
+      aCustomer({ customerId: 'K1', name: '株式会社ABC', email: 'yamada@abc.co.jp' }),
+      aCustomer({ customerId: 'K2', kind: 'person', name: '山田 太郎', email: 'yamada@abc.co.jp' }),
+    ];
+    const { candidates } = findDuplicateCandidates(customers);
+    expect(candidates.map((c) => [c.strength, c.customerIds])).toEqual([['weak', ['K1', 'K2']]]);
+    expect(candidates[0]?.reasons).toContain('one is a person, the other a company: 株式会社ABC / 山田 太郎');
+  });
+
   it('finds near-identical names within one prefecture as weak candidates', () => {
     const customers = [
       aCustomer({

@@ -36,8 +36,9 @@ export interface CustomerIdentity {
  * strong: email or phone equal, or the name key equal and another identifier (company email
  * domain, postal code + address) agrees — may be merged by `dedupe --merge`.
  * name_only: only the name key agrees — a person decides (`dedupe --ids`).
- * weak: near-identical names in one prefecture, a shared company email domain, or a person's
- * phone/email shared under a different name (households share them) — for review only.
+ * weak: near-identical names in one prefecture, a shared company email domain, a person's
+ * phone/email shared under a different name (households share them), or a person and a company
+ * sharing one (the person is usually the company's contact) — for review only.
  */
 export type CandidateStrength = 'strong' | 'name_only' | 'weak';
 const STRENGTHS: readonly CandidateStrength[] = ['strong', 'name_only', 'weak'];
@@ -395,7 +396,12 @@ export function createDuplicateFinder(options: DuplicateSearchOptions = {}): {
       person &&
       !sameName &&
       bigramSimilarity(nameKeys[a] as string, nameKeys[b] as string) < PERSON_NAME_AGREEMENT;
-    if ((sameEmail || samePhone) && !isHousehold) strength = 'strong';
+    if (!sameKind) {
+      // a person sharing a company's phone or email is usually its contact, not the company
+      if (!(sameEmail || samePhone)) return null;
+      strength = 'weak';
+      reasons.push(`one is a person, the other a company: ${nameA} / ${nameB}`);
+    } else if ((sameEmail || samePhone) && !isHousehold) strength = 'strong';
     else if (sameName && (sameDomain || sameAddress)) strength = 'strong';
     else if (sameName && (!person || samePrefecture || sameEmail || samePhone)) strength = 'name_only';
     else if (nearName || sameDomain || sameEmail || samePhone) strength = 'weak';
