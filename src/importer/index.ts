@@ -27,6 +27,8 @@ export interface ImportSummary {
   /** Path of FILE.rejected.csv, or null when every row was accepted. */
   rejected_file: string | null;
   warnings: string[];
+  /** The detected text encoding ("UTF-8", "Shift_JIS (CP932)"); not part of the CLI's JSON. */
+  encoding?: string;
 }
 
 export interface ImportProgress {
@@ -39,6 +41,18 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /** Where to write rejected rows; default `${file}.rejected.csv`. */
   rejectFile?: string;
+  /** The import's clock: orders and events dated after it are rejected. Default: now. */
+  now?: Date;
+  /** Rows per transaction (default 10,000). */
+  batchRows?: number;
 }
 
 export { importFile } from './importFile.js';
+
+/** The signature of importFile, for callers that load the importer lazily. */
+export type ImportFileFunction = (
+  storage: Storage,
+  kind: ImportKind,
+  path: string,
+  options?: ImportOptions,
+) => Promise<ImportSummary>;

@@ -1,0 +1,281 @@
+/**
+ * Storing validated rows, one whole batch per transaction, with exact inserted / updated /
+ * unchanged counts. The batch's counters in `import_batches` are updated in the same
+ * transaction, so a crash or kill leaves whole batches and a run record that matches them.
+ * SQLite: raw prepared statements on the better-sqlite3 handle (an insert, and for an id already
+ * stored an update that only fires when a column differs). PostgreSQL: one
+ * `INSERT … SELECT FROM unnest(…) ON CONFLICT DO UPDATE … WHERE … IS DISTINCT FROM` per batch.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import type pg from 'pg';
+import type { Storage } from '../storage/index.js';
+import { IMPORT_TABLES, type ImportTable, type StoredValues } from './importTables.js';
+import type { ImportKind } from './index.js';
+
+export interface WriteCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+/** The rows read in one batch, rejected ones included, for the run record. */
+export interface BatchTally {
+  rows: number;
+  accepted: number;
+  rejected: number;
+}
+
+/** Marks an email that belongs to more than one customer. */
+export const AMBIGUOUS = Symbol('ambiguous');
+export type EmailOwner = string | typeof AMBIGUOUS;
+
+export interface ImportWriter {
+  /** Each external customer id → the customer it is stored as (a merged one's survivor), or null. */
+  resolveCustomers(ids: readonly string[]): Promise<Map<string, string | null>>;
+  /** Lower-case email → the customer owning it, from customers.email, then contacts.email. */
+  emailOwners(): Promise<Map<string, EmailOwner>>;
+  startRun(kind: ImportKind, file: string, startedAt: string): Promise<number>;
+  writeBatch(runId: number, rows: readonly StoredValues[], tally: BatchTally): Promise<WriteCounts>;
+  finishRun(runId: number, status: 'done' | 'failed', finishedAt: string): Promise<void>;
+}
+
+export function importWriter(storage: Storage, kind: ImportKind): ImportWriter {
+  if (storage.sqlite) return new SqliteWriter(storage, storage.sqlite, IMPORT_TABLES[kind]);
+  if (storage.pgPool) return new PostgresWriter(storage, storage.pgPool, IMPORT_TABLES[kind]);
+  throw new Error('importWriter: the storage has neither a SQLite handle nor a PostgreSQL pool');
+}
+
+/** merged_into chains are short (a merge repoints earlier merges); this bounds a corrupt cycle. */
+const MAX_MERGE_HOPS = 16;
+
+function followMerges(start: string, mergedInto: Map<string, string | null>): string | null {
+  let id = start;
+  for (let hop = 0; hop < MAX_MERGE_HOPS; hop++) {
+    if (!mergedInto.has(id)) return null;
+    const next = mergedInto.get(id) ?? null;
+    if (next === null) return id;
+    id = next;
+  }
+  return id;
+}
+
+async function loadEmailOwners(storage: Storage): Promise<Map<string, EmailOwner>> {
+  const owners = new Map<string, EmailOwner>();
+  const add = (email: string, customerId: string, fromCustomers: Set<string> | null) => {
+    const key = email.normalize('NFKC').trim().toLowerCase();
+    const current = owners.get(key);
+    if (current === undefined) owners.set(key, customerId);
+    else if (current !== customerId && (fromCustomers === null || !fromCustomers.has(key)))
+      owners.set(key, AMBIGUOUS);
+  };
+  const customers = await storage.db
+    .selectFrom('customers')
+    .select(['customer_id', 'email'])
+    .where('email', 'is not', null)
+    .where('merged_into', 'is', null)
+    .execute();
+  for (const c of customers) if (c.email) add(c.email, c.customer_id, null);
+  // A customer's own address wins over a contact's; contacts only fill the remaining addresses.
+  const ownAddresses = new Set(owners.keys());
+  const contacts = await storage.db
+    .selectFrom('contacts')
+    .select(['customer_id', 'email'])
+    .where('email', 'is not', null)
+    .execute();
+  for (const c of contacts) if (c.email) add(c.email, c.customer_id, ownAddresses);
+  return owners;
+}
+
+class SqliteWriter implements ImportWriter {
+  private readonly insert: BetterSqlite3.Statement;
+  private readonly update: BetterSqlite3.Statement;
+  private readonly lookup: BetterSqlite3.Statement;
+  private readonly tallyRun: BetterSqlite3.Statement;
+  private readonly writeAll: (runId: number, rows: readonly StoredValues[], tally: BatchTally) => WriteCounts;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly sqlite: BetterSqlite3.Database,
+    spec: ImportTable,
+  ) {
+    const names = spec.columns.map(([name]) => name);
+    const rest = names.slice(1);
+    this.insert = sqlite.prepare(
+      `insert into ${spec.table} (${names.join(', ')}, import_batch_id) values (${names.map(() => '?').join(', ')}, ?) on conflict (${spec.idColumn}) do nothing`,
+    );
+    this.update = sqlite.prepare(
+      `update ${spec.table} set ${rest.map((c) => `${c} = ?`).join(', ')}, import_batch_id = ? where ${spec.idColumn} = ? and (${rest.join(', ')}) is not (${rest.map(() => '?').join(', ')})`,
+    );
+    this.lookup = sqlite.prepare('select merged_into from customers where customer_id = ?').pluck();
+    this.tallyRun = sqlite.prepare(
+      'update import_batches set rows = rows + ?, accepted = accepted + ?, rejected = rejected + ?, inserted = inserted + ?, updated = updated + ?, unchanged = unchanged + ? where id = ?',
+    );
+    const { insert, update, tallyRun } = this;
+    this.writeAll = sqlite.transaction((runId: number, rows: readonly StoredValues[], tally: BatchTally) => {
+      const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0 };
+      const updateParams: (string | number | null)[] = new Array(rest.length * 2 + 2);
+      for (const values of rows) {
+        values.push(runId);
+        const inserted = insert.run(values).changes;
+        values.pop();
+        if (inserted === 1) {
+          counts.inserted++;
+          continue;
+        }
+        // Parameters: the new values, the run, the id, the new values again for the comparison.
+        for (let k = 1; k < values.length; k++) {
+          updateParams[k - 1] = values[k] ?? null;
+          updateParams[rest.length + 1 + k] = values[k] ?? null;
+        }
+        updateParams[rest.length] = runId;
+        updateParams[rest.length + 1] = values[0] ?? null;
+        if (update.run(updateParams).changes === 1) counts.updated++;
+        else counts.unchanged++;
+      }
+      tallyRun.run(
+        tally.rows,
+        tally.accepted,
+        tally.rejected,
+        counts.inserted,
+        counts.updated,
+        counts.unchanged,
+        runId,
+      );
+      return counts;
+    });
+  }
+
+  async resolveCustomers(ids: readonly string[]): Promise<Map<string, string | null>> {
+    const mergedInto = new Map<string, string | null>();
+    const visit = (id: string) => {
+      for (let hop = 0; hop < MAX_MERGE_HOPS && !mergedInto.has(id); hop++) {
+        const row = this.lookup.get(id) as string | null | undefined;
+        if (row === undefined) return;
+        mergedInto.set(id, row);
+        if (row === null) return;
+        id = row;
+      }
+    };
+    for (const id of ids) visit(id);
+    return new Map(ids.map((id) => [id, followMerges(id, mergedInto)]));
+  }
+
+  emailOwners(): Promise<Map<string, EmailOwner>> {
+    return loadEmailOwners(this.storage);
+  }
+
+  async startRun(kind: ImportKind, file: string, startedAt: string): Promise<number> {
+    const result = this.sqlite
+      .prepare("insert into import_batches (kind, file, started_at, status) values (?, ?, ?, 'running')")
+      .run(kind, file, startedAt);
+    return Number(result.lastInsertRowid);
+  }
+
+  async writeBatch(runId: number, rows: readonly StoredValues[], tally: BatchTally): Promise<WriteCounts> {
+    return this.writeAll(runId, rows, tally);
+  }
+
+  async finishRun(runId: number, status: 'done' | 'failed', finishedAt: string): Promise<void> {
+    this.sqlite
+      .prepare('update import_batches set status = ?, finished_at = ? where id = ?')
+      .run(status, finishedAt, runId);
+  }
+}
+
+class PostgresWriter implements ImportWriter {
+  private readonly upsertSql: string;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly pool: pg.Pool,
+    private readonly spec: ImportTable,
+  ) {
+    const names = spec.columns.map(([name]) => name);
+    const rest = names.slice(1);
+    const arrays = spec.columns.map(([, type], k) => `$${k + 1}::${type}[]`).join(', ');
+    const runParam = `$${names.length + 1}::int4`;
+    this.upsertSql = `insert into ${spec.table} (${names.join(', ')}, import_batch_id)
+      select u.*, ${runParam} from unnest(${arrays}) as u
+      on conflict (${spec.idColumn}) do update set ${rest.map((c) => `${c} = excluded.${c}`).join(', ')}, import_batch_id = excluded.import_batch_id
+      where (${rest.map((c) => `${spec.table}.${c}`).join(', ')}) is distinct from (${rest.map((c) => `excluded.${c}`).join(', ')})
+      returning (xmax = 0) as inserted`;
+  }
+
+  async resolveCustomers(ids: readonly string[]): Promise<Map<string, string | null>> {
+    const mergedInto = new Map<string, string | null>();
+    let pending = [...new Set(ids)];
+    for (let hop = 0; hop < MAX_MERGE_HOPS && pending.length > 0; hop++) {
+      const { rows } = await this.pool.query<{ customer_id: string; merged_into: string | null }>(
+        'select customer_id, merged_into from customers where customer_id = any($1::text[])',
+        [pending],
+      );
+      for (const r of rows) mergedInto.set(r.customer_id, r.merged_into);
+      pending = rows.map((r) => r.merged_into).filter((m): m is string => m !== null && !mergedInto.has(m));
+    }
+    return new Map(ids.map((id) => [id, followMerges(id, mergedInto)]));
+  }
+
+  emailOwners(): Promise<Map<string, EmailOwner>> {
+    return loadEmailOwners(this.storage);
+  }
+
+  async startRun(kind: ImportKind, file: string, startedAt: string): Promise<number> {
+    const { rows } = await this.pool.query<{ id: number }>(
+      "insert into import_batches (kind, file, started_at, status) values ($1, $2, $3, 'running') returning id",
+      [kind, file, startedAt],
+    );
+    const id = rows[0]?.id;
+    if (id === undefined) throw new Error('import_batches insert returned no id');
+    return Number(id);
+  }
+
+  async writeBatch(runId: number, rows: readonly StoredValues[], tally: BatchTally): Promise<WriteCounts> {
+    const columns = this.spec.columns.map((): (string | number | null)[] => new Array(rows.length));
+    for (let r = 0; r < rows.length; r++) {
+      const values = rows[r] ?? [];
+      for (let c = 0; c < columns.length; c++)
+        (columns[c] as (string | number | null)[])[r] = values[c] ?? null;
+    }
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      const result =
+        rows.length === 0
+          ? { rows: [] as { inserted: boolean }[] }
+          : await client.query<{ inserted: boolean }>(this.upsertSql, [...columns, runId]);
+      const inserted = result.rows.filter((r) => r.inserted).length;
+      const counts: WriteCounts = {
+        inserted,
+        updated: result.rows.length - inserted,
+        unchanged: rows.length - result.rows.length,
+      };
+      await client.query(
+        'update import_batches set rows = rows + $1, accepted = accepted + $2, rejected = rejected + $3, inserted = inserted + $4, updated = updated + $5, unchanged = unchanged + $6 where id = $7',
+        [
+          tally.rows,
+          tally.accepted,
+          tally.rejected,
+          counts.inserted,
+          counts.updated,
+          counts.unchanged,
+          runId,
+        ],
+      );
+      await client.query('commit');
+      return counts;
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async finishRun(runId: number, status: 'done' | 'failed', finishedAt: string): Promise<void> {
+    await this.pool.query('update import_batches set status = $1, finished_at = $2 where id = $3', [
+      status,
+      finishedAt,
+      runId,
+    ]);
+  }
+}
