@@ -137,11 +137,11 @@ function recordMapper(
   const missing = requiredColumnsMissing(kind, mapping.columns);
   if (missing.length > 0) {
     const needs = missing
-      .map((c) => `${c} (or ${acceptedHeaders(kind, c).slice(1, 8).join(', ')})`)
+      .map((c) => `${c} (or ${acceptedHeaders(kind, c).slice(1, 9).join(', ')})`)
       .join('; ');
     throw new AppError(
       'invalid_input',
-      `a ${kind} file needs the column${missing.length > 1 ? 's' : ''} ${needs}; the header has ${header.map((h) => `'${h}'`).join(', ')}. Nothing was imported.`,
+      `an import of ${kind} needs the column${missing.length > 1 ? 's' : ''} ${needs}; the header has ${header.map((h) => `'${h}'`).join(', ')}. Nothing was imported.`,
     );
   }
   if (mapping.unknown.length > 0) {

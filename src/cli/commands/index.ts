@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerBench } from './bench.js';
 import { registerDedupe } from './dedupe.js';
 import { registerDemo } from './demo.js';
+import { registerImport } from './import.js';
 import { registerLaterCommands } from './later.js';
 import { registerServe } from './serve.js';
 
@@ -10,6 +11,7 @@ export function registerCommands(program: Command): void {
   registerBench(program);
   registerDemo(program);
   registerDedupe(program);
+  registerImport(program);
   registerServe(program);
   registerLaterCommands(program);
 }

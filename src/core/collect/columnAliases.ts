@@ -348,5 +348,5 @@ export function mapHeader(kind: ImportKindName, header: readonly string[]): Head
  * @example acceptedHeaders('orders', 'amount').slice(0, 3) // ['amount', 'total', 'order_amount']
  */
 export function acceptedHeaders(kind: ImportKindName, column: string): string[] {
-  return [column, ...(COLUMN_ALIASES[kind][column] ?? [])];
+  return [column, ...(COLUMN_ALIASES[kind][column] ?? []).filter((alias) => alias !== column)];
 }
