@@ -48,7 +48,8 @@ const uiFix: BusinessChange = {
   description: '管理画面が使いにくい',
 };
 
-const ids = (result: ReturnType<typeof findReapproachCustomers>) => result.matches.map((m) => m.customerId).sort();
+const ids = (result: ReturnType<typeof findReapproachCustomers>) =>
+  result.matches.map((m) => m.customerId).sort();
 
 describe('findReapproachCustomers', () => {
   it('brings back exactly the dormant customers who complained about the fixed problem on that product', () => {
@@ -59,7 +60,9 @@ describe('findReapproachCustomers', () => {
   });
 
   it('links the change to the customer own complaint', () => {
-    const match = findReapproachCustomers(uiFix, customers, AS_OF).matches.find((m) => m.customerId === 'usability');
+    const match = findReapproachCustomers(uiFix, customers, AS_OF).matches.find(
+      (m) => m.customerId === 'usability',
+    );
     expect(match).toMatchObject({ scope: 'product', sharedThemes: ['usability'], isThemeConfirmed: true });
     expect(match?.line).toBe(
       'product_issue C-7 resolved 2025-06-01 (管理画面が使いにくい) answers support ticket 2025-03-02: 『画面が使いにくい』',
@@ -67,12 +70,20 @@ describe('findReapproachCustomers', () => {
   });
 
   it('describes the fix in other words and still finds the theme', () => {
-    const result = findReapproachCustomers({ ...uiFix, description: 'UIを刷新し操作性を改善しました' }, customers, AS_OF);
+    const result = findReapproachCustomers(
+      { ...uiFix, description: 'UIを刷新し操作性を改善しました' },
+      customers,
+      AS_OF,
+    );
     expect(ids(result)).toEqual(['usability', 'usability-en']);
   });
 
   it('matches a quality fix to quality complaints only', () => {
-    const result = findReapproachCustomers({ ...uiFix, description: '不具合を修正しました' }, customers, AS_OF);
+    const result = findReapproachCustomers(
+      { ...uiFix, description: '不具合を修正しました' },
+      customers,
+      AS_OF,
+    );
     expect(ids(result)).toEqual(['quality']);
   });
 
@@ -98,12 +109,18 @@ describe('findReapproachCustomers', () => {
   });
 
   it('answers no reason for a price increase', () => {
-    const result = findReapproachCustomers({ changeId: 'X', kind: 'price_increase', startedAt: '2025-01-01' }, customers, AS_OF);
+    const result = findReapproachCustomers(
+      { changeId: 'X', kind: 'price_increase', startedAt: '2025-01-01' },
+      customers,
+      AS_OF,
+    );
     expect(result.isApplicable).toBe(false);
   });
 
   it('matches a recorded product reason without a note to a product-scoped fix, marked unconfirmed', () => {
-    const recorded = aCustomer('recorded', { override: { category: 'product', by: 'sato', at: '2025-07-01' } });
+    const recorded = aCustomer('recorded', {
+      override: { category: 'product', by: 'sato', at: '2025-07-01' },
+    });
     const result = findReapproachCustomers(uiFix, [recorded], AS_OF);
     expect(result.matches).toHaveLength(1);
     expect(result.matches[0]).toMatchObject({ isThemeConfirmed: false, scope: 'product' });

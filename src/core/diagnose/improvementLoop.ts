@@ -22,7 +22,12 @@ import type { ReasonCandidate, ReasonEvidence, ReasonResult } from './reasonInfe
 import type { ReasonTheme } from './reasonLexicon.js';
 import { findReasonSignals } from './textSignals.js';
 
-export type ChangeKind = 'price_increase' | 'price_decrease' | 'product_issue' | 'product_improvement' | 'staff_change';
+export type ChangeKind =
+  | 'price_increase'
+  | 'price_decrease'
+  | 'product_issue'
+  | 'product_improvement'
+  | 'staff_change';
 
 export interface BusinessChange {
   changeId: string;
@@ -103,7 +108,9 @@ function scopeOf(
   if (change.product) {
     const products = named((e) => e.product);
     const isMatch =
-      products.length > 0 ? products.includes(change.product) : (customer.purchasedProducts ?? []).includes(change.product);
+      products.length > 0
+        ? products.includes(change.product)
+        : (customer.purchasedProducts ?? []).includes(change.product);
     return isMatch ? 'product' : null;
   }
   if (change.category) {
@@ -117,7 +124,11 @@ function scopeOf(
   return 'all';
 }
 
-function reasonOf(customer: ReapproachCustomer, category: ReasonCategory, minConfidence: number): ReasonCandidate | null {
+function reasonOf(
+  customer: ReapproachCustomer,
+  category: ReasonCategory,
+  minConfidence: number,
+): ReasonCandidate | null {
   return customer.reason.ranked.find((c) => c.category === category && c.confidence >= minConfidence) ?? null;
 }
 
@@ -144,12 +155,17 @@ export function findReapproachCustomers(
   const minConfidence = options.minConfidence ?? DEFAULT_MIN_REASON_CONFIDENCE;
   const category = answeredCategory(change.kind);
   const day = changeDay(change);
-  const base = { changeId: change.changeId, changeThemes: [] as ReasonTheme[], matches: [] as ReapproachMatch[] };
+  const base = {
+    changeId: change.changeId,
+    changeThemes: [] as ReasonTheme[],
+    matches: [] as ReapproachMatch[],
+  };
   if (category === null) {
     return { ...base, isApplicable: false, note: `a ${change.kind} change answers no dormancy reason` };
   }
   if (day === null) return { ...base, isApplicable: false, note: 'the issue is not marked resolved yet' };
-  if (day > asOf) return { ...base, isApplicable: false, note: `the change takes effect on ${day}, after ${asOf}` };
+  if (day > asOf)
+    return { ...base, isApplicable: false, note: `the change takes effect on ${day}, after ${asOf}` };
 
   const changeThemes = category === 'product' ? themesOfText(change.description, category) : [];
   const verb = change.kind === 'product_issue' ? 'resolved' : 'on';
@@ -163,7 +179,8 @@ export function findReapproachCustomers(
     if (scope === null) continue;
     const customerThemes = new Set<ReasonTheme>();
     for (const evidence of reason.evidence) {
-      if (evidence.theme !== undefined && !GENERIC_THEMES.has(evidence.theme)) customerThemes.add(evidence.theme);
+      if (evidence.theme !== undefined && !GENERIC_THEMES.has(evidence.theme))
+        customerThemes.add(evidence.theme);
       if (evidence.kind === 'override') {
         for (const theme of themesOfText(evidence.line, category)) customerThemes.add(theme);
       }
@@ -178,7 +195,9 @@ export function findReapproachCustomers(
       }
     }
     const evidence =
-      reason.evidence.find((e) => e.theme !== undefined && shared.includes(e.theme)) ?? reason.evidence[0] ?? null;
+      reason.evidence.find((e) => e.theme !== undefined && shared.includes(e.theme)) ??
+      reason.evidence[0] ??
+      null;
     matches.push({
       customerId: customer.customerId,
       changeId: change.changeId,
