@@ -454,9 +454,10 @@ export function expectedPurchases(params: BgnbdParams, t: number, x: number, tx:
 function expectedIfAlive(p: BgnbdParams, t: number, x: number, T: number): number {
   const c = p.a + p.b + x - 1;
   const z = t / (p.alpha + T + t);
+  const oneMinusZ = (p.alpha + T) / (p.alpha + T + t);
   const lnOneMinusZ = -Math.log1p(t / (p.alpha + T));
   const e = p.a - 1;
-  const f = hyp2f1(c - p.r - x, e, c, z);
+  const f = hyp2f1(c - p.r - x, e, c, z, oneMinusZ);
   // 1 − (1−z)^e·F = −expm1(e·ln(1−z)) − (1−z)^e·(F − 1): no cancellation for small e·ln(1−z).
   const bracket = -Math.expm1(e * lnOneMinusZ) - Math.exp(e * lnOneMinusZ) * (f - 1);
   return (c / e) * bracket;
