@@ -2,7 +2,7 @@
  * Saves PNGs of the main screens to screenshots/ (git-ignored), from the real server over a
  * seeded SQLite file in Debian's Chromium. `npm run screenshots`
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { launchChromium, startHarness } from '../test/browser/browserHarness.js';
 import { PASSWORD, USERS } from '../test/serverFixture.js';
@@ -41,6 +41,16 @@ async function main(): Promise<void> {
     await shot('04-customer-360');
     await page.goto(`${harness.url}/import`);
     await page.locator('select[name=kind]').waitFor();
+    // One bad row (no name) so the summary shows a reject and the report link.
+    const csv = join(OUT, '新規顧客.csv');
+    writeFileSync(
+      csv,
+      'customer_id,name,prefecture,owner\nN001,株式会社つばさ,福岡県,田中\nN002,,北海道,鈴木\n',
+    );
+    await page.locator('input[name=file]').setInputFiles(csv);
+    await page.getByRole('button', { name: 'インポート開始' }).click();
+    await page.locator('[data-testid=import-result]:not([data-status=running])').waitFor({ timeout: 30_000 });
+    rmSync(csv);
     await shot('05-import');
     await page.goto(`${harness.url}/settings/users`);
     await page.getByTestId('users').waitFor();

@@ -137,7 +137,7 @@ export function ImportScreen() {
                   <td>{formatDate(r.started_at, language)}</td>
                   <td>{label('import.kind', r.kind)}</td>
                   <td>{r.file}</td>
-                  <td>{r.status}</td>
+                  <td>{label('import.status', r.status)}</td>
                   <td className="num">
                     {r.summary ? `${formatCount(r.summary.accepted)} / ${formatCount(r.summary.rows)}` : ''}
                   </td>
