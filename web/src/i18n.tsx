@@ -379,7 +379,7 @@ interface I18n {
   t: Translate;
   /** A label for a code from the data (status, reason, role), falling back to the code. */
   label(
-    prefix: 'status' | 'reason' | 'role' | 'import.kind' | 'metric',
+    prefix: 'status' | 'reason' | 'role' | 'import.kind' | 'import.status' | 'metric',
     code: string | null | undefined,
   ): string;
 }
