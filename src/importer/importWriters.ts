@@ -86,11 +86,11 @@ async function loadEmailOwners(storage: Storage): Promise<Map<string, EmailOwner
   return owners;
 }
 
+/** Rows per multi-row INSERT: fewer statement calls, well under SQLite's bound-parameter limit. */
+const ROWS_PER_INSERT = 64;
+
 class SqliteWriter implements ImportWriter {
-  private readonly insert: BetterSqlite3.Statement;
-  private readonly update: BetterSqlite3.Statement;
   private readonly lookup: BetterSqlite3.Statement;
-  private readonly tallyRun: BetterSqlite3.Statement;
   private readonly writeAll: (runId: number, rows: readonly StoredValues[], tally: BatchTally) => WriteCounts;
 
   constructor(
@@ -100,37 +100,60 @@ class SqliteWriter implements ImportWriter {
   ) {
     const names = spec.columns.map(([name]) => name);
     const rest = names.slice(1);
-    this.insert = sqlite.prepare(
-      `insert into ${spec.table} (${names.join(', ')}, import_batch_id) values (${names.map(() => '?').join(', ')}, ?) on conflict (${spec.idColumn}) do nothing`,
-    );
-    this.update = sqlite.prepare(
+    const tuple = `(${names.map(() => '?').join(', ')}, ?)`;
+    const insertSql = (rows: number) =>
+      `insert into ${spec.table} (${names.join(', ')}, import_batch_id) values ${Array.from({ length: rows }, () => tuple).join(', ')} on conflict (${spec.idColumn}) do nothing`;
+    const insertMany = sqlite.prepare(insertSql(ROWS_PER_INSERT));
+    const insertOne = sqlite.prepare(insertSql(1));
+    const storedRun = sqlite
+      .prepare(`select import_batch_id from ${spec.table} where ${spec.idColumn} = ?`)
+      .pluck();
+    const update = sqlite.prepare(
       `update ${spec.table} set ${rest.map((c) => `${c} = ?`).join(', ')}, import_batch_id = ? where ${spec.idColumn} = ? and (${rest.join(', ')}) is not (${rest.map(() => '?').join(', ')})`,
     );
     this.lookup = sqlite.prepare('select merged_into from customers where customer_id = ?').pluck();
-    this.tallyRun = sqlite.prepare(
+    const tallyRun = sqlite.prepare(
       'update import_batches set rows = rows + ?, accepted = accepted + ?, rejected = rejected + ?, inserted = inserted + ?, updated = updated + ?, unchanged = unchanged + ? where id = ?',
     );
-    const { insert, update, tallyRun } = this;
+    const width = names.length + 1;
+    const manyParams: (string | number | null)[] = new Array(width * ROWS_PER_INSERT);
+    const updateParams: (string | number | null)[] = new Array(rest.length * 2 + 2);
+    /** An id already stored before this run: update it when a column differs. */
+    const updateExisting = (values: StoredValues, runId: number, counts: WriteCounts) => {
+      // Parameters: the new values, the run, the id, the new values again for the comparison.
+      for (let k = 1; k < values.length; k++) {
+        updateParams[k - 1] = values[k] ?? null;
+        updateParams[rest.length + 1 + k] = values[k] ?? null;
+      }
+      updateParams[rest.length] = runId;
+      updateParams[rest.length + 1] = values[0] ?? null;
+      if (update.run(updateParams).changes === 1) counts.updated++;
+      else counts.unchanged++;
+    };
     this.writeAll = sqlite.transaction((runId: number, rows: readonly StoredValues[], tally: BatchTally) => {
       const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0 };
-      const updateParams: (string | number | null)[] = new Array(rest.length * 2 + 2);
-      for (const values of rows) {
-        values.push(runId);
-        const inserted = insert.run(values).changes;
-        values.pop();
-        if (inserted === 1) {
-          counts.inserted++;
-          continue;
+      let start = 0;
+      for (; start + ROWS_PER_INSERT <= rows.length; start += ROWS_PER_INSERT) {
+        for (let r = 0; r < ROWS_PER_INSERT; r++) {
+          const values = rows[start + r] ?? [];
+          const base = r * width;
+          for (let c = 0; c < values.length; c++) manyParams[base + c] = values[c] ?? null;
+          manyParams[base + values.length] = runId;
         }
-        // Parameters: the new values, the run, the id, the new values again for the comparison.
-        for (let k = 1; k < values.length; k++) {
-          updateParams[k - 1] = values[k] ?? null;
-          updateParams[rest.length + 1 + k] = values[k] ?? null;
+        const inserted = insertMany.run(manyParams).changes;
+        counts.inserted += inserted;
+        if (inserted === ROWS_PER_INSERT) continue;
+        // Some ids were stored before: ids are unique within a run, so a row carrying this run's
+        // id was just inserted, and any other was stored by an earlier import.
+        for (let r = 0; r < ROWS_PER_INSERT; r++) {
+          const values = rows[start + r] ?? [];
+          if (storedRun.get(values[0]) !== runId) updateExisting(values, runId, counts);
         }
-        updateParams[rest.length] = runId;
-        updateParams[rest.length + 1] = values[0] ?? null;
-        if (update.run(updateParams).changes === 1) counts.updated++;
-        else counts.unchanged++;
+      }
+      for (; start < rows.length; start++) {
+        const values = rows[start] ?? [];
+        if (insertOne.run([...values, runId]).changes === 1) counts.inserted++;
+        else updateExisting(values, runId, counts);
       }
       tallyRun.run(
         tally.rows,

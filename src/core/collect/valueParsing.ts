@@ -237,7 +237,7 @@ export function parseDateTime(text: string): Parsed<string> {
     if (hour > 23 || minute > 59 || second > 59) {
       return fail(
         'invalid_date',
-        `the time in ${quoteCell(text)} does not exist; expected hours 0–23 and minutes 0–59`,
+        `expected a date and time like 2024-03-31 14:30 (hours 0–23, minutes 0–59), got ${quoteCell(text)}`,
       );
     }
     const fraction = t[4] ? `.${t[4]}` : '';
