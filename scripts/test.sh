@@ -33,6 +33,7 @@ if [ -z "${MEZAME_TEST_PG_URL:-}" ]; then
 fi
 
 npx tsc -p tsconfig.json
+npx tsc -p web/tsconfig.json
 npx biome lint src bench test
 report=$(mktemp /tmp/mezame-vitest.XXXXXX.json)
 npx vitest run --reporter=default --reporter=json --outputFile="$report" "$@" || true
