@@ -14,7 +14,6 @@
  */
 import {
   DEFAULT_DEFINITION,
-  DORMANCY_LEVELS,
   type DormancyDefinition,
   type DormancyLevel,
   PRESETS,
@@ -82,8 +81,18 @@ const OVERDUE_GUARDS: Record<Exclude<DormancyLevel, 'long_dormant'>, number> = {
   early_dormant: 2,
   mid_dormant: 3,
 };
-/** Each level starts at least this much later than the one before. */
-const MIN_STEP_RATIO = 1.25;
+/** Each level starts at least 10 % (and a day) later than the one before. */
+const MIN_STEP_RATIO = 1.1;
+const LEVEL_WORDS: Record<DormancyLevel, { en: string; ja: string }> = {
+  at_risk: { en: 'At risk', ja: '要注意' },
+  early_dormant: { en: 'Early dormancy', ja: '初期休眠' },
+  mid_dormant: { en: 'Mid dormancy', ja: '中期休眠' },
+  long_dormant: { en: 'Long dormancy', ja: '長期休眠' },
+};
+
+function stepFloor(previousDays: number): number {
+  return Math.max(previousDays + 1, Math.ceil(previousDays * MIN_STEP_RATIO - 1e-9));
+}
 
 function toHistogram(values: readonly number[] | readonly DayCount[]): DayCount[] {
   const counts = new Map<number, number>();
@@ -136,16 +145,18 @@ export function returnRate(
   return { silence_days: silenceDays, reached, returned, share: reached === 0 ? 0 : returned / reached };
 }
 
-/** The shortest silence whose return rate falls to `share` or below, read only where enough gaps got that long. */
+/**
+ * The shortest silence from `from` days on whose return rate falls to `share` or below, read
+ * only where enough gaps got that long.
+ */
 function silenceWhereReturnsFall(
   intervals: readonly DayCount[],
   silences: readonly DayCount[],
   share: number,
   from: number,
 ): ReturnRate | null {
-  const lengths = [...new Set([...intervals, ...silences].map((bin) => bin.days))]
-    .filter((d) => d > from)
-    .sort((a, b) => a - b);
+  const longer = new Set([...intervals, ...silences].map((bin) => bin.days).filter((d) => d > from));
+  const lengths = [from, ...longer].sort((a, b) => a - b);
   for (const days of lengths) {
     const rate = returnRate(intervals, silences, days);
     if (rate.reached < MIN_REACHED) return null;
@@ -227,7 +238,30 @@ export function suggestDefinition(input: SuggestionInput): DefinitionSuggestion 
     mid_dormant: p.p95,
     long_dormant: p.p99,
   };
-  const mid = quiet > 0 ? silenceWhereReturnsFall(intervals, silences, MID_RETURN_SHARE, p.p90) : null;
+  /** Keeps `level` at least a step deeper than the level before it, saying so when it moves. */
+  const stepAfter = (level: DormancyLevel, previous: DormancyLevel): void => {
+    const floor = stepFloor(thresholds[previous]);
+    if (thresholds[level] >= floor) return;
+    reasoning.push({
+      code: 'spread_levels',
+      en: `${LEVEL_WORDS[level].en} would start at ${thresholds[level]} days, not a step past ${LEVEL_WORDS[previous].en.toLowerCase()} at ${thresholds[previous]} days; it starts at ${floor} days so each level is a step deeper than the one before.`,
+      ja: `${LEVEL_WORDS[level].ja}は${thresholds[level]}日からになり、${LEVEL_WORDS[previous].ja}（${thresholds[previous]}日）より十分に後にならないため、${floor}日からにしました。`,
+    });
+    thresholds[level] = floor;
+  };
+  stepAfter('early_dormant', 'at_risk');
+
+  const why =
+    quiet === 0
+      ? { en: 'no current silences were given', ja: '現在の未購入期間のデータがないため' }
+      : {
+          en: `fewer than ${MIN_REACHED} gaps were long enough to read a return rate`,
+          ja: `戻ってくる割合を読めるだけの長さの空白が${MIN_REACHED}件未満のため`,
+        };
+  const mid =
+    quiet > 0
+      ? silenceWhereReturnsFall(intervals, silences, MID_RETURN_SHARE, stepFloor(thresholds.early_dormant))
+      : null;
   if (mid) {
     thresholds.mid_dormant = mid.silence_days;
     reasoning.push({
@@ -235,10 +269,17 @@ export function suggestDefinition(input: SuggestionInput): DefinitionSuggestion 
       en: `Customers silent for ${mid.silence_days}+ days came back in only ${percent(mid.share)} of cases (${mid.returned} of ${mid.reached}), so that is where mid dormancy starts.`,
       ja: `${mid.silence_days}日以上購入のなかった顧客が戻ってきたのは${percent(mid.share)}（${mid.reached}件中${mid.returned}件）だけでした。ここを中期休眠の始まりとします。`,
     });
+  } else {
+    reasoning.push({
+      code: 'percentile_fallback',
+      en: `The return rate could not place mid dormancy (${why.en}), so it follows the 95th percentile of the gaps (${p.p95} days).`,
+      ja: `${why.ja}、中期休眠は購買間隔の95パーセンタイル（${p.p95}日）を基準にします。`,
+    });
+    stepAfter('mid_dormant', 'early_dormant');
   }
   const long =
     quiet > 0
-      ? silenceWhereReturnsFall(intervals, silences, LONG_RETURN_SHARE, thresholds.mid_dormant)
+      ? silenceWhereReturnsFall(intervals, silences, LONG_RETURN_SHARE, stepFloor(thresholds.mid_dormant))
       : null;
   if (long) {
     thresholds.long_dormant = long.silence_days;
@@ -247,34 +288,13 @@ export function suggestDefinition(input: SuggestionInput): DefinitionSuggestion 
       en: `Customers silent for ${long.silence_days}+ days came back in only ${percent(long.share)} of cases (${long.returned} of ${long.reached}): long dormant.`,
       ja: `${long.silence_days}日以上購入のなかった顧客が戻ってきたのは${percent(long.share)}（${long.reached}件中${long.returned}件）だけでした。ここからを長期休眠とします。`,
     });
-  }
-  if (!mid || !long) {
-    const why =
-      quiet === 0
-        ? { en: 'no current silences were given', ja: '現在の未購入期間のデータがないため' }
-        : {
-            en: `too few customers were silent long enough (fewer than ${MIN_REACHED}) to read a return rate`,
-            ja: `返ってくる割合を読むのに十分な長さの空白が${MIN_REACHED}件未満のため`,
-          };
+  } else {
     reasoning.push({
       code: 'percentile_fallback',
-      en: `The return rate could not place ${!mid ? 'mid and long' : 'long'} dormancy (${why.en}), so ${!mid ? `mid dormancy starts at the 95th percentile (${p.p95} days) and ` : ''}long dormancy at the 99th percentile (${p.p99} days) of the gaps.`,
-      ja: `${why.ja}、${!mid ? `中期休眠は購買間隔の95パーセンタイル（${p.p95}日）、` : ''}長期休眠は99パーセンタイル（${p.p99}日）からとします。`,
+      en: `The return rate could not place long dormancy (${why.en}), so it follows the 99th percentile of the gaps (${p.p99} days).`,
+      ja: `${why.ja}、長期休眠は購買間隔の99パーセンタイル（${p.p99}日）を基準にします。`,
     });
-  }
-
-  for (let i = 1; i < DORMANCY_LEVELS.length; i++) {
-    const level = DORMANCY_LEVELS[i] as DormancyLevel;
-    const before = thresholds[DORMANCY_LEVELS[i - 1] as DormancyLevel];
-    const floor = Math.max(before + 1, Math.ceil(before * MIN_STEP_RATIO));
-    if (thresholds[level] < floor) {
-      reasoning.push({
-        code: 'spread_levels',
-        en: `The gaps are so regular that ${level.replace('_', ' ')} would start at ${thresholds[level]} days; it is moved to ${floor} days so each level stays a step deeper than the one before.`,
-        ja: `購買間隔がそろっているため、${level}は${thresholds[level]}日からになるところを、前の段階と区別できるよう${floor}日からにしました。`,
-      });
-      thresholds[level] = floor;
-    }
+    stepAfter('long_dormant', 'mid_dormant');
   }
   reasoning.push({
     code: 'own_rhythm',

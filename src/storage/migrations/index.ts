@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import * as m001 from './001_foundation.js';
+import * as m003 from './003_definitions.js';
 import * as m004 from './004_analysis.js';
 import * as m005 from './005_accounts.js';
 import * as m006 from './006_demo.js';
@@ -18,6 +19,7 @@ export interface EngineMigration {
  */
 export const migrations: Record<string, EngineMigration> = {
   '001_foundation': m001,
+  '003_definitions': m003,
   '004_analysis': m004,
   '005_accounts': m005,
   '006_demo': m006,
