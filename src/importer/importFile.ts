@@ -82,11 +82,13 @@ export async function importFile(
       for await (const chunk of source.chunks) {
         for (const record of chunk) {
           const mapped = mapper(record);
-          if (mapped !== null) run.add(record, mapped.record, mapped.violations);
-        }
-        if (run.pendingRows >= run.batchRows) {
-          await run.flush();
-          options.onProgress?.({ rowsRead: run.rowsRead, bytesRead: source.bytesRead(), totalBytes });
+          if (mapped === null) continue;
+          run.add(record, mapped.record, mapped.violations);
+          // Batches hold exactly batchRows rows, so what a crash leaves is easy to reason about.
+          if (run.pendingRows >= run.batchRows) {
+            await run.flush();
+            options.onProgress?.({ rowsRead: run.rowsRead, bytesRead: source.bytesRead(), totalBytes });
+          }
         }
       }
       await run.flush();
