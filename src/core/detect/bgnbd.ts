@@ -450,17 +450,80 @@ export function expectedPurchases(params: BgnbdParams, t: number, x: number, tx:
   return ifAlive * pAlive(params, x, tx, T);
 }
 
+/**
+ * Beyond this a + b, Beta(a, b + x) is so narrow that the two-point rule below is exact to
+ * about (a + b)^(−3/2), while the ₂F₁ series would need of the order of a·b/(a + b) terms.
+ */
+const NARROW_BETA = 1e4;
+
 /** (a+b+x−1)/(a−1) · [1 − (1−z)^(a−1) ₂F₁(c−r−x, a−1; c; z)], the numerator of eq. (10). */
 function expectedIfAlive(p: BgnbdParams, t: number, x: number, T: number): number {
+  if (p.a + p.b > NARROW_BETA) return expectedIfAliveNarrowBeta(p, t, x, T);
   const c = p.a + p.b + x - 1;
   const z = t / (p.alpha + T + t);
   const oneMinusZ = (p.alpha + T) / (p.alpha + T + t);
   const lnOneMinusZ = -Math.log1p(t / (p.alpha + T));
   const e = p.a - 1;
+  if (e > p.r + x) {
+    // Here ₂F₁(r+x, b+x; c; z) itself is bounded (c − (r+x) − (b+x) > 0) and its series
+    // converges fast, while the Euler form's would overflow. Past z = 1/2 its continuation
+    // is ill-conditioned for large a (the other solution, (1−z)^(a−1−r−x), varies too fast).
+    if (z > 0.5) return expectedIfAliveByQuadrature(p, t, x, T);
+    const f = hyp2f1(p.r + x, p.b + x, c, z, oneMinusZ);
+    return (c / e) * -Math.expm1((p.r + x) * lnOneMinusZ + Math.log(f));
+  }
   const f = hyp2f1(c - p.r - x, e, c, z, oneMinusZ);
   // 1 − (1−z)^e·F = −expm1(e·ln(1−z)) − (1−z)^e·(F − 1): no cancellation for small e·ln(1−z).
   const bracket = -Math.expm1(e * lnOneMinusZ) - Math.exp(e * lnOneMinusZ) * (f - 1);
   return (c / e) * bracket;
+}
+
+/**
+ * The same expectation as an average over the drop-out probability: given alive after x
+ * repeat purchases, λ ~ Gamma(r+x, α+T) and p ~ Beta(a, b+x), and a customer with (λ, p) makes
+ * (1 − e^(−λpt))/p purchases in t on average (FHL 2005 §4). Integrating λ out leaves
+ * g(p) = [1 − (1 + pt/(α+T))^(−(r+x))]/p, averaged here as [g(μ−σ) + g(μ+σ)]/2, which is
+ * E g(p) up to third central moments. Used where a + b is so large that the fit sits on the
+ * ridge of a nearly fixed p.
+ */
+function expectedIfAliveNarrowBeta(p: BgnbdParams, t: number, x: number, T: number): number {
+  const n = p.a + p.b + x;
+  const mean = p.a / n;
+  const sd = Math.sqrt((mean * (1 - mean)) / (n + 1));
+  const u = t / (p.alpha + T);
+  const g = (q: number) => -Math.expm1(-(p.r + x) * Math.log1p(q * u)) / q;
+  return (g(mean - sd) + g(mean + sd)) / 2;
+}
+
+/** Simpson intervals over logit p; the integrand is a smooth bell a few hundred intervals wide. */
+const QUADRATURE_INTERVALS = 2000;
+
+/**
+ * E g(p) for p ~ Beta(a, b+x) (g as in `expectedIfAliveNarrowBeta`) by Simpson's rule in
+ * y = logit p, where the Beta density becomes p^a (1−p)^(b+x) / B(a, b+x) dy with tails
+ * falling like e^(a·y) and e^(−(b+x)·y); the range reaches e^(−40) of them.
+ */
+function expectedIfAliveByQuadrature(p: BgnbdParams, t: number, x: number, T: number): number {
+  const bx = p.b + x;
+  const k = p.r + x;
+  const u = t / (p.alpha + T);
+  const lnBeta = gammaln(p.a) + gammaln(bx) - gammaln(p.a + bx);
+  const centre = Math.log(p.a / bx);
+  const spread = Math.sqrt(1 / p.a + 1 / bx);
+  const lo = centre - 40 * Math.max(spread, 1 / p.a);
+  const hi = centre + 40 * Math.max(spread, 1 / bx);
+  const h = (hi - lo) / QUADRATURE_INTERVALS;
+  let sum = 0;
+  for (let i = 0; i <= QUADRATURE_INTERVALS; i++) {
+    const y = lo + i * h;
+    const lnP = -Math.log1p(Math.exp(-y));
+    const lnQ = -Math.log1p(Math.exp(y));
+    const prob = Math.exp(lnP);
+    const g = -Math.expm1(-k * Math.log1p(prob * u)) / prob;
+    const weight = i === 0 || i === QUADRATURE_INTERVALS ? 1 : i % 2 === 1 ? 4 : 2;
+    sum += weight * g * Math.exp(p.a * lnP + bx * lnQ - lnBeta);
+  }
+  return (sum * h) / 3;
 }
 
 /**

@@ -93,9 +93,13 @@ function series(a: number, b: number, c: number, z: number): SeriesValue {
     derivativeTimesZ += (n + 1) * term;
     // Once the term ratio is below 1 in size and settled, the tail is bounded by a geometric
     // series; stop when both F's and F′'s tails are below machine precision.
-    const nextRatio = Math.abs((((a + n + 1) * (b + n + 1)) / ((c + n + 1) * (n + 2))) * z);
-    if (nextRatio < 1 && n > Math.abs(a) + Math.abs(b) + Math.abs(c)) {
-      const tailBound = Math.abs(term) / (1 - nextRatio);
+    // Past m > max(−a, −b, −c), each factor (a+m)/(c+m) and (b+m)/(1+m) is positive and
+    // monotone towards 1, so |z|·max(factor at n+1, 1)·max(…, 1) bounds every later ratio.
+    const m = n + 1;
+    if (m > -a && m > -b && m > -c) {
+      const q = Math.abs(z) * Math.max((a + m) / (c + m), 1) * Math.max((b + m) / (1 + m), 1);
+      if (q >= 1) continue;
+      const tailBound = Math.abs(term) / (1 - q);
       if (
         tailBound <= EPSILON * Math.abs(value) &&
         (n + 2) * tailBound <= EPSILON * (Math.abs(derivativeTimesZ) + Math.abs(value))
