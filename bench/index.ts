@@ -3,7 +3,9 @@
  * the same process or script (machines are shared and noisy, so ratios, not raw seconds, are
  * what we compare across runs) and returns rows for the results file.
  */
+import { analyzeBenchmark } from './analyzeBench.js';
 import { demoBenchmark } from './demoBench.js';
+import { importBenchmark } from './importBench.js';
 import { serverBenchmark } from './serverBench.js';
 import { nameMatchingBenchmark } from './nameMatchingBench.js';
 
@@ -20,4 +22,4 @@ export interface Benchmark {
   run(options: { scale: 'full' | 'quick'; log: (line: string) => void }): Promise<BenchResult[]>;
 }
 
-export const benchmarks: Benchmark[] = [demoBenchmark, serverBenchmark, nameMatchingBenchmark];
+export const benchmarks: Benchmark[] = [demoBenchmark, importBenchmark, serverBenchmark, nameMatchingBenchmark, analyzeBenchmark];

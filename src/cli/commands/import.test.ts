@@ -217,7 +217,8 @@ async function writeLines(
   for (let start = 0; start < rows; start += CHUNK) {
     const lines: string[] = [];
     for (let i = start; i < Math.min(rows, start + CHUNK); i++) lines.push(line(i));
-    if (!out.write(`${lines.join('\n')}\n`)) await new Promise((resolve) => out.once('drain', resolve));
+    if (!out.write(`${lines.join('\n')}\n`))
+      await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   await new Promise<void>((resolve, reject) =>
     out.end((error?: Error | null) => (error ? reject(error) : resolve())),
