@@ -7,6 +7,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 
 const BUFFER_BYTES = 4 << 20;
+const LINES_PER_BATCH = 512;
 const NEEDS_QUOTES = /[",\n\r]/;
 
 export type CsvValue = string | number | null | undefined;
@@ -15,6 +16,8 @@ export class CsvFile {
   private readonly fd: number;
   private readonly buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   private used = 0;
+  /** Lines waiting to be encoded together (one Buffer.write per batch is much cheaper). */
+  private pending: string[] = [];
   rows = 0;
 
   constructor(
@@ -34,14 +37,22 @@ export class CsvFile {
       if (typeof v === 'number') line += String(v);
       else line += NEEDS_QUOTES.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
     }
-    this.append(`${line}\n`);
+    this.pending.push(line);
     this.rows++;
+    if (this.pending.length >= LINES_PER_BATCH) this.encodePending();
+  }
+
+  private encodePending(): void {
+    if (this.pending.length === 0) return;
+    const text = `${this.pending.join('\n')}\n`;
+    this.pending = [];
+    this.append(text);
   }
 
   private append(text: string): void {
     // A UTF-16 code unit never takes more than 3 bytes in UTF-8.
     const worst = text.length * 3;
-    if (this.used + worst > BUFFER_BYTES) this.flush();
+    if (this.used + worst > BUFFER_BYTES) this.writeBuffer();
     if (worst > BUFFER_BYTES) {
       writeSync(this.fd, text);
       return;
@@ -50,6 +61,11 @@ export class CsvFile {
   }
 
   flush(): void {
+    this.encodePending();
+    this.writeBuffer();
+  }
+
+  private writeBuffer(): void {
     if (this.used === 0) return;
     writeSync(this.fd, this.buffer, 0, this.used);
     this.used = 0;
