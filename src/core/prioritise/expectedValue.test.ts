@@ -33,6 +33,17 @@ describe('expectedYearlyValue', () => {
     expect(value).toMatchObject({ marginRate: 0.5, marginSource: 'orders', yearlyGrossProfitYen: 500_000 });
   });
 
+  it('takes a yearly spend computed elsewhere', () => {
+    const value = expectedYearlyValue({
+      totalSpendYen: 9_000_000,
+      firstPurchaseDay: null,
+      lastPurchaseDay: null,
+      yearlySpendYen: 400_000,
+    });
+    expect(value.yearlyGrossProfitYen).toBeCloseTo(120_000, 6);
+    expect(value.explanation).toBe('¥400,000 a year × 30 % margin (default rate)');
+  });
+
   it('treats refunds beyond spend as zero value', () => {
     expect(
       expectedYearlyValue({ totalSpendYen: -5_000, firstPurchaseDay: null, lastPurchaseDay: null })

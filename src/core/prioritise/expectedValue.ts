@@ -16,6 +16,8 @@ export interface ValueHistory {
   grossMarginYen?: number | null;
   /** Spend on those same orders. */
   marginSpendYen?: number | null;
+  /** Yearly spend already computed elsewhere (Detect's yearly value); replaces the span average. */
+  yearlySpendYen?: number | null;
 }
 
 export interface YearlyValue {
@@ -46,7 +48,8 @@ export function expectedYearlyValue(
       ? daysBetween(history.firstPurchaseDay, history.lastPurchaseDay) + 1
       : DAYS_PER_YEAR;
   const years = Math.max(1, spanDays / DAYS_PER_YEAR);
-  const yearlySpendYen = spend / years;
+  const given = history.yearlySpendYen;
+  const yearlySpendYen = given != null && Number.isFinite(given) ? Math.max(given, 0) : spend / years;
   const hasOrderMargin =
     history.grossMarginYen != null && history.marginSpendYen != null && history.marginSpendYen > 0;
   const marginRate = hasOrderMargin
@@ -58,7 +61,7 @@ export function expectedYearlyValue(
     marginRate,
     marginSource: hasOrderMargin ? 'orders' : 'default',
     yearlyGrossProfitYen,
-    explanation: `${yen(yearlySpendYen)} a year over ${years.toFixed(1)} year(s) × ${Math.round(marginRate * 100)} % margin (${hasOrderMargin ? 'from orders' : 'default rate'})`,
+    explanation: `${yen(yearlySpendYen)} a year${given != null ? '' : ` over ${years.toFixed(1)} year(s)`} × ${Math.round(marginRate * 100)} % margin (${hasOrderMargin ? 'from orders' : 'default rate'})`,
   };
 }
 

@@ -53,6 +53,13 @@ export {
   prefectureCapital,
 } from './geography.js';
 export {
+  DEFAULT_PRIORITISE_SETTINGS,
+  type Prioritisation,
+  type PrioritiseInput,
+  type PrioritiseSettings,
+  prioritiseCustomer,
+} from './prioritiseCustomer.js';
+export {
   aucScore,
   calibrationReport,
   fallbackReactivation,
