@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerBench } from './bench.js';
 import { registerDedupe } from './dedupe.js';
 import { registerDemo } from './demo.js';
+import { registerFit } from './fit.js';
 import { registerImport } from './import.js';
 import { registerLaterCommands } from './later.js';
 import { registerServe } from './serve.js';
@@ -13,5 +14,6 @@ export function registerCommands(program: Command): void {
   registerDedupe(program);
   registerImport(program);
   registerServe(program);
+  registerFit(program);
   registerLaterCommands(program);
 }
