@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerBench } from './bench.js';
 import { registerDedupe } from './dedupe.js';
+import { registerDefinition } from './definition.js';
 import { registerDemo } from './demo.js';
 import { registerFit } from './fit.js';
 import { registerImport } from './import.js';
@@ -15,5 +16,6 @@ export function registerCommands(program: Command): void {
   registerImport(program);
   registerServe(program);
   registerFit(program);
+  registerDefinition(program);
   registerLaterCommands(program);
 }

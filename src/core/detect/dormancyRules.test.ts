@@ -396,7 +396,7 @@ describe('describeRule', () => {
   it('describes the seed example in English and Japanese', () => {
     const r = rule('days_since_last_purchase >= 9mo and unanswered_emails >= 3');
     expect(describeRule(r, 'en')).toBe(
-      'days since the last purchase is at least 270 days (about 9 months) and emails without a reaction in a row is at least 3',
+      'time since the last purchase is at least 270 days (about 9 months) and emails without a reaction in a row is at least 3',
     );
     expect(describeRule(r, 'ja')).toBe(
       '最終購入からの日数が270日（約9ヶ月）以上、かつ反応のないメールの連続数が3以上',

@@ -685,7 +685,7 @@ function describeNode(node: RuleNode, language: Language, nested: boolean): stri
  * The rule in words, for people who do not read rule text.
  *
  * @example describeRule(rule('days_since_last_purchase >= 270 and unanswered_emails >= 3'), 'en')
- *   → 'days since the last purchase is at least 270 days (about 9 months) and emails without a reaction in a row is at least 3'
+ *   → 'time since the last purchase is at least 270 days (about 9 months) and emails without a reaction in a row is at least 3'
  */
 export function describeRule(rule: DormancyRule, language: Language): string {
   return describeNode(rule.root, language, false);

@@ -27,8 +27,8 @@ interface FeatureWords {
  * `percent_ratio` reads as "50%" (year-on-year spend, usage against the own average).
  */
 const WORDS: Partial<Record<FeatureName, FeatureWords>> = {
-  days_since_last_purchase: { unit: 'days', en: 'days since the last purchase', ja: '最終購入からの日数' },
-  days_since_first_purchase: { unit: 'days', en: 'days since the first purchase', ja: '初回購入からの日数' },
+  days_since_last_purchase: { unit: 'days', en: 'time since the last purchase', ja: '最終購入からの日数' },
+  days_since_first_purchase: { unit: 'days', en: 'time since the first purchase', ja: '初回購入からの日数' },
   purchase_days: { unit: 'count', en: 'number of purchase days', ja: '購入日数' },
   purchase_cycle_days: { unit: 'days', en: 'own purchase cycle', ja: '通常の購買サイクル' },
   overdue_ratio: { unit: 'ratio', en: 'time since the last purchase', ja: '最終購入からの経過' },
@@ -53,33 +53,33 @@ const WORDS: Partial<Record<FeatureName, FeatureWords>> = {
   },
   days_since_last_email_open: {
     unit: 'days',
-    en: 'days since the last email open',
+    en: 'time since the last email open',
     ja: '最後のメール開封からの日数',
   },
   days_since_last_email_click: {
     unit: 'days',
-    en: 'days since the last email click',
+    en: 'time since the last email click',
     ja: '最後のメールクリックからの日数',
   },
   days_since_last_web_visit: {
     unit: 'days',
-    en: 'days since the last web visit',
+    en: 'time since the last web visit',
     ja: '最後のサイト訪問からの日数',
   },
   days_since_last_inquiry: {
     unit: 'days',
-    en: 'days since the last inquiry',
+    en: 'time since the last inquiry',
     ja: '最後の問い合わせからの日数',
   },
   days_since_last_support_ticket: {
     unit: 'days',
-    en: 'days since the last support ticket',
+    en: 'time since the last support ticket',
     ja: '最後のサポート依頼からの日数',
   },
-  days_since_last_login: { unit: 'days', en: 'days since the last login', ja: '最終ログインからの日数' },
+  days_since_last_login: { unit: 'days', en: 'time since the last login', ja: '最終ログインからの日数' },
   days_since_last_reaction: {
     unit: 'days',
-    en: 'days since the last reaction of any kind',
+    en: 'time since the last reaction of any kind',
     ja: '最後の反応からの日数',
   },
   has_active_subscription: { unit: 'flag', en: 'running subscription', ja: '契約中のサブスクリプション' },
