@@ -22,5 +22,9 @@ describe('isoDays', () => {
     expect(() => dayNumber('2024/03/31')).toThrow(/expected an ISO day/);
     expect(isIsoDay('2024-02-30')).toBe(false);
     expect(isIsoDay('2024-02-29')).toBe(true);
+    expect(isIsoDay('2024-13-01')).toBe(false);
+    expect(isIsoDay('2024-00-10')).toBe(false);
+    expect(() => dayNumber('20x4-01-01')).toThrow(/expected an ISO day/);
+    expect(() => dayNumber('2024-1-01')).toThrow(/expected an ISO day/);
   });
 });
