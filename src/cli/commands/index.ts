@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAnalyze } from './analyze.js';
 import { registerBench } from './bench.js';
 import { registerDedupe } from './dedupe.js';
 import { registerDefinition } from './definition.js';
@@ -17,5 +18,6 @@ export function registerCommands(program: Command): void {
   registerServe(program);
   registerFit(program);
   registerDefinition(program);
+  registerAnalyze(program);
   registerLaterCommands(program);
 }
