@@ -7,6 +7,7 @@ import { registerDemo } from './demo.js';
 import { registerFit } from './fit.js';
 import { registerImport } from './import.js';
 import { registerLaterCommands } from './later.js';
+import { registerPlan } from './plan.js';
 import { registerServe } from './serve.js';
 
 /** Every command of SPEC's CLI contract. One file per command; each registers itself here. */
@@ -19,5 +20,6 @@ export function registerCommands(program: Command): void {
   registerFit(program);
   registerDefinition(program);
   registerAnalyze(program);
+  registerPlan(program);
   registerLaterCommands(program);
 }

@@ -1,0 +1,274 @@
+import { type Command, Option } from 'commander';
+import { isReasonCategory, type ReasonCategory } from '../../core/diagnose/index.js';
+import { AppError } from '../../core/errors.js';
+import {
+  type ApproachOption,
+  DEFAULT_PRIORITISE_SETTINGS,
+  type Place,
+  type PlanCandidate,
+  type PrioritiseInput,
+  type PrioritiseSettings,
+  planWithinBudget,
+  prioritiseCustomer,
+} from '../../core/prioritise/index.js';
+import type { Storage } from '../../storage/index.js';
+import { type PlanInputRow, planInputs } from '../../storage/planQueries.js';
+import { printJson, withDatabase, withStorage } from '../context.js';
+
+interface PlanFlags {
+  db?: string;
+  databaseUrl?: string;
+  budget: string;
+  repHours?: string;
+  basePrefecture?: string;
+  limit: string;
+  json?: boolean;
+}
+
+export interface PlanOptions {
+  budgetYen: number;
+  repHours: number | null;
+  base: Place | null;
+}
+
+interface ChoiceContext {
+  row: PlanInputRow;
+  rank: string;
+  score: number;
+  reason: { category: ReasonCategory; confidence: number } | null;
+  probabilitySource: 'analysis' | 'fallback';
+}
+
+type ContextOption = ApproachOption & { context: ChoiceContext };
+
+export interface PlanChoiceJson {
+  customer_id: string;
+  name: string;
+  owner: string | null;
+  status: string;
+  rank: string;
+  score: number;
+  reason: { category: string; confidence: number } | null;
+  channels: string[];
+  cost_yen: number;
+  rep_hours: number;
+  probability: number;
+  probability_source: 'analysis' | 'fallback';
+  expected_value_yen: number;
+}
+
+export interface PlanJson {
+  summary: {
+    budget_yen: number;
+    rep_hours: number | null;
+    method: string;
+    guarantee: string;
+    customers_considered: number;
+    customers_with_options: number;
+    chosen: number;
+    total_expected_value_yen: number;
+    spent_yen: number;
+    unspent_yen: number;
+    used_rep_hours: number;
+    unused_rep_hours: number | null;
+    by_rank: Record<string, number>;
+    by_channel: Record<string, number>;
+  };
+  choices: PlanChoiceJson[];
+}
+
+function parseNonNegative(value: string, flag: string): number {
+  const n = Number(value.replace(/[,_¥\s]/g, ''));
+  if (!Number.isFinite(n) || n < 0) {
+    throw new AppError(
+      'invalid_input',
+      `${flag} expects a number of 0 or more, e.g. ${flag} 1000000; got '${value}'`,
+    );
+  }
+  return n;
+}
+
+const flag = (v: number | null) => (v === null ? null : v === 1);
+
+function toInput(row: PlanInputRow): { input: PrioritiseInput; reason: ChoiceContext['reason'] } {
+  const reason =
+    row.reason_category !== null && isReasonCategory(row.reason_category) && row.reason_confidence !== null
+      ? { category: row.reason_category, confidence: Number(row.reason_confidence) }
+      : null;
+  const competitor =
+    reason?.category === 'competitor' ? (reason.confidence >= 0.7 ? 'switched' : 'mentioned') : 'unknown';
+  return {
+    reason,
+    input: {
+      daysSinceLastPurchase: row.days_since_last_purchase,
+      value: {
+        totalSpendYen: row.total_spend_yen ?? 0,
+        firstPurchaseDay: row.first_purchase_day,
+        lastPurchaseDay: row.last_purchase_day,
+        yearlySpendYen: row.yearly_value_yen,
+      },
+      reason,
+      competitorUse: competitor,
+      location: { prefecture: row.prefecture, lat: row.lat, lng: row.lng },
+      pAlive: row.p_alive,
+      modelProbability: row.reactivation_probability,
+      reach: {
+        email: row.email,
+        phone: row.phone,
+        postalCode: row.postal_code,
+        address: row.address,
+        emailOptIn: flag(row.email_opt_in),
+        smsOptIn: flag(row.sms_opt_in),
+        dmOk: flag(row.dm_ok),
+        phoneOk: flag(row.phone_ok),
+        doNotContact: row.do_not_contact === 1,
+        isUnsubscribed: row.is_unsubscribed,
+        isEmailBouncing: row.is_email_bouncing,
+      },
+    },
+  };
+}
+
+/** Reads the dormant customers of the last analysis and plans the approaches within the limits. */
+export async function buildPlan(storage: Storage, options: PlanOptions): Promise<PlanJson> {
+  const settings: PrioritiseSettings = { ...DEFAULT_PRIORITISE_SETTINGS, base: options.base };
+  const candidates: PlanCandidate<ContextOption>[] = [];
+  let considered = 0;
+  for await (const page of planInputs(storage)) {
+    for (const row of page) {
+      considered++;
+      const { input, reason } = toInput(row);
+      const result = prioritiseCustomer(input, settings);
+      if (result.options.length === 0) continue;
+      const context: ChoiceContext = {
+        row,
+        rank: result.score.rank,
+        score: result.score.total,
+        reason,
+        probabilitySource: result.reactivation.source === 'model' ? 'analysis' : 'fallback',
+      };
+      candidates.push({
+        customerId: row.customer_id,
+        options: result.options.map((o) => ({ ...o, context })),
+      });
+    }
+  }
+  if (considered === 0) {
+    const any = await storage.db
+      .selectFrom('customers')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirst();
+    if (Number(any?.n ?? 0) === 0) {
+      throw new AppError(
+        'insufficient_data',
+        'No customers to plan for: import customers and orders first. Nothing was changed.',
+      );
+    }
+  }
+  const plan = planWithinBudget(candidates, { budgetYen: options.budgetYen, repHours: options.repHours });
+  const byRank: Record<string, number> = {};
+  const byChannel: Record<string, number> = {};
+  const choices = plan.choices
+    .map(({ option }): PlanChoiceJson => {
+      const { row, rank, score, reason, probabilitySource } = option.context;
+      byRank[rank] = (byRank[rank] ?? 0) + 1;
+      for (const c of option.channels) byChannel[c] = (byChannel[c] ?? 0) + 1;
+      return {
+        customer_id: row.customer_id,
+        name: row.name,
+        owner: row.owner,
+        status: row.status,
+        rank,
+        score,
+        reason,
+        channels: option.channels,
+        cost_yen: option.costYen,
+        rep_hours: option.repHours,
+        probability: Math.round(option.probability * 10_000) / 10_000,
+        probability_source: probabilitySource,
+        expected_value_yen: Math.round(option.expectedValueYen),
+      };
+    })
+    .sort(
+      (a, b) => b.expected_value_yen - a.expected_value_yen || a.customer_id.localeCompare(b.customer_id),
+    );
+  return {
+    summary: {
+      budget_yen: options.budgetYen,
+      rep_hours: options.repHours,
+      method: plan.method,
+      guarantee: plan.guarantee,
+      customers_considered: considered,
+      customers_with_options: candidates.length,
+      chosen: plan.choices.length,
+      total_expected_value_yen: Math.round(plan.totalExpectedValueYen),
+      spent_yen: plan.spentYen,
+      unspent_yen: plan.unspentYen,
+      used_rep_hours: plan.usedRepHours,
+      unused_rep_hours: plan.unusedRepHours,
+      by_rank: byRank,
+      by_channel: byChannel,
+    },
+    choices,
+  };
+}
+
+const yen = (n: number) => `¥${Math.round(n).toLocaleString('en-US')}`;
+
+function render(result: PlanJson, limit: number): string {
+  const s = result.summary;
+  const hours = s.rep_hours === null ? '' : ` and ${s.rep_hours} rep-hours`;
+  const lines = [
+    `Plan within ${yen(s.budget_yen)}${hours}: ${s.chosen.toLocaleString('en')} of ${s.customers_considered.toLocaleString('en')} dormant customers`,
+    `Expected value ${yen(s.total_expected_value_yen)}; spent ${yen(s.spent_yen)}, unspent ${yen(s.unspent_yen)}` +
+      (s.unused_rep_hours === null ? '' : `; rep-hours used ${s.used_rep_hours}, left ${s.unused_rep_hours}`),
+    `Method: ${s.method} (${s.guarantee})`,
+  ];
+  if (s.customers_considered === 0)
+    lines.push('No dormant customers in the last analysis: run `mezame analyze` first.');
+  if (result.choices.length > 0) {
+    lines.push('', 'customer_id\trank\treason\tchannels\tcost\tP\tEV');
+    for (const c of result.choices.slice(0, limit)) {
+      lines.push(
+        [
+          c.customer_id,
+          c.rank,
+          c.reason ? `${c.reason.category} ${c.reason.confidence.toFixed(2)}` : '-',
+          c.channels.join('+'),
+          yen(c.cost_yen),
+          `${(c.probability * 100).toFixed(1)} %`,
+          yen(c.expected_value_yen),
+        ].join('\t'),
+      );
+    }
+    if (result.choices.length > limit)
+      lines.push(`… ${result.choices.length - limit} more (--json lists all)`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `mezame plan --budget YEN [--rep-hours H]`: whom to approach, how, within a budget. */
+export function registerPlan(program: Command): void {
+  const command = program
+    .command('plan')
+    .description('whom to approach, how, within a budget')
+    .requiredOption('--budget <yen>', 'money available for the approaches, in yen')
+    .option('--rep-hours <hours>', "sales reps' hours available (default: no limit)")
+    .option('--base-prefecture <prefecture>', "the company's base, for the geographic proximity criterion")
+    .addOption(new Option('--limit <n>', 'customers to list in the text output').default('30'))
+    .option('--json', 'print one JSON document on stdout');
+  withDatabase(command).action(async (flags: PlanFlags) => {
+    const budgetYen = parseNonNegative(flags.budget, '--budget');
+    const repHours = flags.repHours === undefined ? null : parseNonNegative(flags.repHours, '--rep-hours');
+    const limit = parseNonNegative(flags.limit, '--limit');
+    await withStorage(flags, async (storage) => {
+      const result = await buildPlan(storage, {
+        budgetYen,
+        repHours,
+        base: flags.basePrefecture ? { prefecture: flags.basePrefecture } : null,
+      });
+      if (flags.json) printJson(result);
+      else process.stdout.write(render(result, limit));
+    });
+  });
+}
