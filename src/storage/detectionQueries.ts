@@ -62,8 +62,25 @@ function num(value: unknown): number {
 function numOrNull(value: unknown): number | null {
   return value === null || value === undefined ? null : Number(value);
 }
+/**
+ * One shared string per distinct value: a million customers repeat a few thousand days, owners,
+ * industries and categories, and the engine hands back a new string for each row. Sharing
+ * them keeps the aggregates of every customer (held for the second pass) small.
+ */
+const INTERNED_LIMIT = 100_000;
+const interned = new Map<string, string>();
+function intern(value: string): string {
+  const known = interned.get(value);
+  if (known !== undefined) return known;
+  if (interned.size >= INTERNED_LIMIT) interned.clear();
+  interned.set(value, value);
+  return value;
+}
+function internOrNull(value: string | null | undefined): string | null {
+  return value === null || value === undefined ? null : intern(value);
+}
 function dayOrNull(value: unknown): string | null {
-  return typeof value === 'string' && value.length >= 10 ? value.slice(0, 10) : null;
+  return typeof value === 'string' && value.length >= 10 ? intern(value.slice(0, 10)) : null;
 }
 function inList(values: readonly string[]): RawBuilder<unknown> {
   return sql`(${sql.join(values.map((v) => sql`${v}`))})`;
@@ -120,9 +137,9 @@ async function aggregateBatch(
   for (const c of base) {
     byId.set(c.customer_id, {
       customerId: c.customer_id,
-      industry: c.industry,
-      owner: c.owner,
-      tags: c.tags,
+      industry: internOrNull(c.industry),
+      owner: internOrNull(c.owner),
+      tags: internOrNull(c.tags),
       mainCategory: null,
       firstPurchaseDay: null,
       lastPurchaseDay: null,
@@ -175,14 +192,14 @@ async function aggregateBatch(
     async () => {
       for (const r of await mainCategories(storage, w, lo, hi)) {
         const a = at(r.customer_id);
-        if (a) a.mainCategory = r.category;
+        if (a) a.mainCategory = intern(r.category);
       }
     },
     async () => {
       for (const r of await lastEvents(storage, w, lo, hi)) {
         const a = at(r.customer_id);
         const day = dayOrNull(r.last_at);
-        if (a && day) a.lastEventDay[r.type] = day;
+        if (a && day) a.lastEventDay[intern(r.type)] = day;
       }
     },
     async () => {
@@ -209,7 +226,7 @@ async function aggregateBatch(
         a.subscriptions = num(r.subscriptions);
         a.hasActiveSubscription = num(r.active) > 0;
         a.lastSubscriptionEndDay = a.hasActiveSubscription ? null : dayOrNull(r.last_end);
-        a.lastCancelReason = a.hasActiveSubscription ? null : (r.last_reason ?? null);
+        a.lastCancelReason = a.hasActiveSubscription ? null : internOrNull(r.last_reason);
       }
     },
     async () => {
@@ -297,7 +314,7 @@ export function purchaseDaysOf(daysText: string | null): {
     previousNumber = n;
     count++;
   }
-  return { first: days[0] as string, last: previous, count, intervals };
+  return { first: intern(days[0] as string), last: intern(previous), count, intervals };
 }
 
 /** The category with the largest net spend (ties: alphabetical). */

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../test/engines.js';
+import { createTestDatabase, ENGINES, type TestDatabase } from '../../../test/engines.js';
 
 interface Run {
   code: number;
@@ -44,11 +44,11 @@ const CUSTOMER_FIELDS = [
   'recommended_channels',
 ];
 
-describe('mezame analyze', () => {
+describe.each(ENGINES)('mezame analyze on %s', (engine) => {
   let t: TestDatabase;
   const out = mkdtempSync(join(tmpdir(), 'mezame-analyze-out-'));
   beforeAll(async () => {
-    t = await createTestDatabase('sqlite');
+    t = await createTestDatabase(engine);
     const storage = await t.open();
     await storage.db
       .insertInto('customers')

@@ -173,7 +173,7 @@ export function renderSummary(s: AnalysisSummary, outDir?: string): string {
     lines.push('At risk, lowest health first:');
     for (const c of s.at_risk_head) {
       lines.push(
-        `  ${c.customer_id.padEnd(14)} health ${String(c.health_score ?? '-').padStart(3)}  ${c.days_since_last_purchase ?? '-'} days since last purchase, ${c.overdue_ratio ?? '-'}× own cycle`,
+        `  ${c.customer_id.padEnd(14)} health ${String(c.health_score ?? '-').padStart(3)}  ${c.days_since_last_purchase ?? '-'} days since last purchase, ${c.overdue_ratio === null ? '-' : c.overdue_ratio.toFixed(1)}× its cycle`,
       );
     }
   }
