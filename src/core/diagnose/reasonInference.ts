@@ -33,7 +33,7 @@ export const RULE_CONFIDENCE = {
   /** A stated reason that says "not X" (「価格に不満はない」) multiplies X's confidence by this. */
   negatedStatedFactor: 0.5,
   /** A price increase on a product/category the customer bought, shortly before or after the last order. */
-  priceIncreaseOnBought: 0.55,
+  priceIncreaseOnBought: 0.45,
   /** A price increase with no product or category given (a general price revision). */
   priceIncreaseGeneral: 0.35,
   /** The primary contact (担当/窓口/購買/primary…) marked left. */
@@ -50,8 +50,8 @@ export const RULE_CONFIDENCE = {
   usageCollapsed: 0.35,
   /** Usage fell below 50 % of the customer's own average. */
   usageFell: 0.2,
-  /** Unsubscribed. */
-  unsubscribed: 0.45,
+  /** Unsubscribed: the customer asked for fewer messages themselves. */
+  unsubscribed: 0.5,
   /** Unsubscribed after receiving HIGH_FREQUENCY_PER_MONTH or more marketing messages a month. */
   unsubscribedAfterHighFrequency: 0.7,
   /** HIGH_FREQUENCY_PER_MONTH or more messages a month and almost none opened. */
@@ -494,7 +494,7 @@ function unknownReason(line: string): ReasonCandidate {
  *   lastPurchaseDay: '2025-04-20', purchasedCategories: ['toner'],
  *   priceChanges: [{ kind: 'price_increase', category: 'toner', day: '2025-04-01' }],
  * }, '2025-12-01').primary
- * // → { category: 'price', confidence: 0.55,
+ * // → { category: 'price', confidence: 0.45,
  * //     evidence: [{ line: 'price increase of category toner on 2025-04-01, last order 2025-04-20', … }] }
  */
 export function inferReasons(input: ReasonInput, asOf: string): ReasonResult {

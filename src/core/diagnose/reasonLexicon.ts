@@ -78,8 +78,11 @@ export const JAPANESE_LEXICON: readonly LexiconEntry[] = [
     ['操作が難し', 'usability', 0.8],
     ['操作がわかりにく', 'usability', 0.8],
     ['操作が分かりにく', 'usability', 0.8],
-    ['分かりにくい', 'usability', 0.5],
-    ['わかりにくい', 'usability', 0.5],
+    ['分かりにく', 'usability', 0.5],
+    ['わかりにく', 'usability', 0.5],
+    ['使い方が難し', 'usability', 0.7],
+    ['使い方がわからな', 'usability', 0.7],
+    ['使いこなせ', 'usability', 0.6],
     ['見づらい', 'usability', 0.6],
     ['見にくい', 'usability', 0.6],
     ['操作性', 'usability', 0.5],
@@ -184,11 +187,22 @@ export const JAPANESE_LEXICON: readonly LexiconEntry[] = [
     ['別の業者', 'switched', 0.7],
     ['別のサービス', 'switched', 0.6],
     ['相見積', 'switched', 0.4],
+    ['もっと安く', 'switched', 0.6],
+    ['安く提案', 'switched', 0.7],
   ]),
   ...entries('need_gone', [
     ['必要なくな', 'need_ended', 0.85],
     ['必要がなくな', 'need_ended', 0.85],
-    ['不要になっ', 'need_ended', 0.85],
+    ['不要にな', 'need_ended', 0.85],
+    ['今後不要', 'need_ended', 0.85],
+    ['生産を終了', 'need_ended', 0.8],
+    ['生産終了', 'need_ended', 0.8],
+    ['閉鎖', 'need_ended', 0.75],
+    ['使うことがなくな', 'need_ended', 0.8],
+    ['外注', 'need_ended', 0.6],
+    ['使用量が減', 'need_ended', 0.7],
+    ['使用量が大幅に減', 'need_ended', 0.75],
+    ['需要が減', 'need_ended', 0.6],
     ['使わなくな', 'need_ended', 0.7],
     ['使う機会がな', 'need_ended', 0.7],
     ['用途がなくな', 'need_ended', 0.8],
@@ -205,7 +219,7 @@ export const JAPANESE_LEXICON: readonly LexiconEntry[] = [
     ['対応が悪', 'staff_attitude', 0.85],
     ['対応がひど', 'staff_attitude', 0.85],
     ['態度が', 'staff_attitude', 0.7],
-    ['失礼', 'staff_attitude', 0.6],
+    ['失礼な', 'staff_attitude', 0.7],
     ['不誠実', 'staff_attitude', 0.7],
     ['対応が遅', 'staff_response', 0.8],
     ['返信がな', 'staff_response', 0.7],
@@ -213,6 +227,11 @@ export const JAPANESE_LEXICON: readonly LexiconEntry[] = [
     ['折り返しがな', 'staff_response', 0.8],
     ['連絡がこな', 'staff_response', 0.6],
     ['説明不足', 'staff_response', 0.6],
+    ['提案がなくな', 'staff_response', 0.85],
+    ['把握されていな', 'staff_response', 0.7],
+    ['フォローがな', 'staff_response', 0.8],
+    ['対応に不満', 'staff_attitude', 0.85],
+    ['サポート対応', 'staff_response', 0.5],
     ['担当者の対応', 'staff_attitude', 0.6],
     ['営業担当の対応', 'staff_attitude', 0.7],
   ]),
@@ -229,6 +248,18 @@ export const JAPANESE_LEXICON: readonly LexiconEntry[] = [
     ['配信停止', 'too_many_messages', 0.6],
     ['迷惑メール', 'too_many_messages', 0.6],
   ]),
+];
+
+/**
+ * A sentence that says the customer stays (「他社からも提案がありましたが、引き続き御社にお願いする」)
+ * is no competitor signal.
+ */
+export const LOYALTY_MARKERS: readonly string[] = [
+  '引き続き御社',
+  '引き続き貴社',
+  '引き続きお願い',
+  'stay with you',
+  'continue with you',
 ];
 
 export const ENGLISH_LEXICON: readonly LexiconEntry[] = [

@@ -69,6 +69,46 @@ describe('findReasonSignals', () => {
     },
     { description: 'an unrelated text', text: '来月の請求書を送ってください', expected: [] },
     { description: 'an empty text', text: '', expected: [] },
+    {
+      description: 'a polite opening that is no rudeness',
+      text: '突然のご連絡失礼いたします。',
+      expected: [],
+    },
+    {
+      description: 'a support complaint about staff',
+      text: 'サポート対応に不満があります',
+      expected: ['staff'],
+    },
+    {
+      description: 'neglect after a rep change',
+      text: '担当が変わってから提案がなくなりました',
+      expected: ['environment', 'staff'],
+    },
+    {
+      description: 'a product line that ended',
+      text: '製品の生産を終了したので今後不要になります',
+      expected: ['need_gone'],
+    },
+    {
+      description: 'work moved out of house',
+      text: '加工を外注にしたので研磨材を使うことがなくなりました',
+      expected: ['need_gone'],
+    },
+    {
+      description: 'a cheaper offer from another firm',
+      text: 'A社から同等品をもっと安く提案されています',
+      expected: ['competitor'],
+    },
+    {
+      description: 'a competitor offer the customer turned down',
+      text: '他社からも提案がありましたが、引き続き御社にお願いします',
+      expected: [],
+    },
+    {
+      description: 'a hard-to-use complaint in another form',
+      text: '使い方が難しく、管理画面が分かりにくく感じます',
+      expected: ['product'],
+    },
   ];
   it.each(cases)('finds the categories of $description', ({ text, expected }) => {
     expect(categories(text)).toEqual(expected);

@@ -9,11 +9,18 @@
  * - Negation: a Japanese phrase followed by ない/なし/ありません… (「不満はない」「高くはない」
  *   「問題ありません」) and an English phrase preceded by not/no/never/n't within three words
  *   ("not expensive", "no complaints") is reported as negated, not as a signal.
+ * - A competitor named in a sentence that says the customer stays (「引き続き御社に」) is negated too.
  * - A text can give several categories ("too expensive, and we switched to X").
  */
 
 import type { ReasonCategory } from './reasonCategories.js';
-import { ENGLISH_LEXICON, JAPANESE_LEXICON, type LexiconEntry, type ReasonTheme } from './reasonLexicon.js';
+import {
+  ENGLISH_LEXICON,
+  JAPANESE_LEXICON,
+  type LexiconEntry,
+  LOYALTY_MARKERS,
+  type ReasonTheme,
+} from './reasonLexicon.js';
 
 export interface TextSignal {
   category: ReasonCategory;
@@ -183,10 +190,14 @@ export function findReasonSignals(text: string): TextSignals {
     const key = `${m.start}:${m.end}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    const isLoyal =
+      m.entry.category === 'competitor' &&
+      LOYALTY_MARKERS.some((w) => lower.slice(s.start, s.end).includes(w));
     const isNegated =
-      m.language === 'ja'
+      isLoyal ||
+      (m.language === 'ja'
         ? JAPANESE_NEGATION.test(lower.slice(m.end, s.end))
-        : ENGLISH_NEGATION.test(lower.slice(s.start, m.start));
+        : ENGLISH_NEGATION.test(lower.slice(s.start, m.start)));
     (isNegated ? result.negated : result.signals).push(signal);
   }
   return result;
