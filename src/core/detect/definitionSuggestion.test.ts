@@ -92,6 +92,9 @@ describe('suggestDefinition', () => {
     ];
     const suggestion = suggestDefinition({ intervals, silences });
     expect(suggestion.stats.percentiles_days).toMatchObject({ p50: 51, p75: 77, p90: 92 });
+    expect(suggestion.reasoning[0]?.en).toBe(
+      'Half of the 1,015 repeat purchases came within 51 days of the previous purchase.',
+    );
     // mid is searched from a step past early (92 → 102): 15 of the 615 gaps that long ended in a purchase
     expect(suggestion.thresholds_days).toEqual({
       at_risk: 77,

@@ -165,6 +165,11 @@ function silenceWhereReturnsFall(
   return null;
 }
 
+/** 1,675,026: counts in reasoning lines are read by people. */
+function count(n: number): string {
+  return n.toLocaleString('en');
+}
+
 function percent(share: number): string {
   const value = share * 100;
   return value >= 10 || value === 0 ? `${Math.round(value)} %` : `${Math.round(value * 10) / 10} %`;
@@ -200,8 +205,8 @@ export function suggestDefinition(input: SuggestionInput): DefinitionSuggestion 
       reasoning: [
         {
           code: 'too_little_data',
-          en: `Only ${repeat} repeat purchase${repeat === 1 ? '' : 's'} in the data; at least ${minimum} are needed to see where the usual gap between purchases ends, so the '${base.name}' definition is suggested unchanged. Import more order history, or pick the preset of your business model.`,
-          ja: `再購入が${repeat}件しかなく、通常の購買間隔を読み取るには少なくとも${minimum}件が必要です。そのため「${base.name}」の定義をそのまま提案します。注文履歴を追加で取り込むか、業態に合うプリセットを選んでください。`,
+          en: `Only ${count(repeat)} repeat purchase${repeat === 1 ? '' : 's'} in the data; at least ${minimum} are needed to see where the usual gap between purchases ends, so the '${base.name}' definition is suggested unchanged. Import more order history, or pick the preset of your business model.`,
+          ja: `再購入が${count(repeat)}件しかなく、通常の購買間隔を読み取るには少なくとも${minimum}件が必要です。そのため「${base.name}」の定義をそのまま提案します。注文履歴を追加で取り込むか、業態に合うプリセットを選んでください。`,
         },
       ],
     };
@@ -217,8 +222,8 @@ export function suggestDefinition(input: SuggestionInput): DefinitionSuggestion 
   const reasoning: ReasoningLine[] = [
     {
       code: 'median_gap',
-      en: `Half of the ${repeat} repeat purchases came within ${p.p50} days of the previous purchase.`,
-      ja: `再購入${repeat}件の半数は、前回の購入から${p.p50}日以内でした。`,
+      en: `Half of the ${count(repeat)} repeat purchases came within ${p.p50} days of the previous purchase.`,
+      ja: `再購入${count(repeat)}件の半数は、前回の購入から${p.p50}日以内でした。`,
     },
     {
       code: 'at_risk_percentile',
@@ -266,8 +271,8 @@ export function suggestDefinition(input: SuggestionInput): DefinitionSuggestion 
     thresholds.mid_dormant = mid.silence_days;
     reasoning.push({
       code: 'mid_return_rate',
-      en: `Customers silent for ${mid.silence_days}+ days came back in only ${percent(mid.share)} of cases (${mid.returned} of ${mid.reached}), so that is where mid dormancy starts.`,
-      ja: `${mid.silence_days}日以上購入のなかった顧客が戻ってきたのは${percent(mid.share)}（${mid.reached}件中${mid.returned}件）だけでした。ここを中期休眠の始まりとします。`,
+      en: `Customers silent for ${mid.silence_days}+ days came back in only ${percent(mid.share)} of cases (${count(mid.returned)} of ${count(mid.reached)}), so that is where mid dormancy starts.`,
+      ja: `${mid.silence_days}日以上購入のなかった顧客が戻ってきたのは${percent(mid.share)}（${count(mid.reached)}件中${count(mid.returned)}件）だけでした。ここを中期休眠の始まりとします。`,
     });
   } else {
     reasoning.push({
@@ -285,8 +290,8 @@ export function suggestDefinition(input: SuggestionInput): DefinitionSuggestion 
     thresholds.long_dormant = long.silence_days;
     reasoning.push({
       code: 'long_return_rate',
-      en: `Customers silent for ${long.silence_days}+ days came back in only ${percent(long.share)} of cases (${long.returned} of ${long.reached}): long dormant.`,
-      ja: `${long.silence_days}日以上購入のなかった顧客が戻ってきたのは${percent(long.share)}（${long.reached}件中${long.returned}件）だけでした。ここからを長期休眠とします。`,
+      en: `Customers silent for ${long.silence_days}+ days came back in only ${percent(long.share)} of cases (${count(long.returned)} of ${count(long.reached)}): long dormant.`,
+      ja: `${long.silence_days}日以上購入のなかった顧客が戻ってきたのは${percent(long.share)}（${count(long.reached)}件中${count(long.returned)}件）だけでした。ここからを長期休眠とします。`,
     });
   } else {
     reasoning.push({
@@ -309,7 +314,7 @@ export function suggestDefinition(input: SuggestionInput): DefinitionSuggestion 
   const definition: DormancyDefinition = {
     name: 'suggested',
     business_model: 'custom',
-    description: `Suggested from ${repeat} repeat purchases (median gap ${p.p50} days, 90th percentile ${p.p90} days)${quiet > 0 ? ` and the current silences of ${quiet} customers` : ''}; health thresholds from '${base.name}'.`,
+    description: `Suggested from ${count(repeat)} repeat purchases (median gap ${p.p50} days, 90th percentile ${p.p90} days)${quiet > 0 ? ` and the current silences of ${count(quiet)} customers` : ''}; health thresholds from '${base.name}'.`,
     levels: {
       at_risk: rule('at_risk'),
       early_dormant: rule('early_dormant'),
