@@ -4,6 +4,7 @@
  * what we compare across runs) and returns rows for the results file.
  */
 import { analyzeBenchmark } from './analyzeBench.js';
+import { bgnbdBenchmark } from './bgnbdBench.js';
 import { demoBenchmark } from './demoBench.js';
 import { importBenchmark } from './importBench.js';
 import { serverBenchmark } from './serverBench.js';
@@ -22,4 +23,4 @@ export interface Benchmark {
   run(options: { scale: 'full' | 'quick'; log: (line: string) => void }): Promise<BenchResult[]>;
 }
 
-export const benchmarks: Benchmark[] = [demoBenchmark, importBenchmark, serverBenchmark, nameMatchingBenchmark, analyzeBenchmark];
+export const benchmarks: Benchmark[] = [demoBenchmark, importBenchmark, serverBenchmark, nameMatchingBenchmark, analyzeBenchmark, bgnbdBenchmark];

@@ -6,9 +6,11 @@ import {
   bgnbdLogLikelihood,
   digamma,
   expectedPurchases,
+  expectedPurchasesForRows,
   expectedPurchasesUnconditional,
   fitBgnbd,
   pAlive,
+  pAliveForRows,
   type SummaryRow,
   summaryHistogram,
   summaryRowProblem,
@@ -333,5 +335,20 @@ describe('expected purchases against a brute-force integral over the drop-out pr
         expect(Math.min(error / want, error * 1e5), `x=${x} t=${t}: ${got} vs ${want}`).toBeLessThan(1e-7);
       }
     }
+  });
+});
+
+describe('pAliveForRows and expectedPurchasesForRows', () => {
+  it('give, row by row, what the scalar functions give', () => {
+    const rows = cdnowRows();
+    const alive = pAliveForRows(CDNOW, rows);
+    const expected = expectedPurchasesForRows(CDNOW, 39, rows);
+    expect(alive).toHaveLength(rows.length);
+    rows.forEach((row, i) => {
+      expect(alive[i]).toBe(pAlive(CDNOW, row.frequency, row.recency, row.T));
+      expect(expected[i]).toBeCloseTo(expectedPurchases(CDNOW, 39, row.frequency, row.recency, row.T), 14);
+    });
+    expect(Array.from(expectedPurchasesForRows(CDNOW, 0, rows.slice(0, 3)))).toEqual([0, 0, 0]);
+    expect(expectedPurchasesForRows(CDNOW, 39, [])).toHaveLength(0);
   });
 });
