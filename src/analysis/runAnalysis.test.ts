@@ -9,7 +9,7 @@ import { customerStates, enteredStatus, statusHistory } from '../storage/analysi
 import type { Storage } from '../storage/index.js';
 import { customerJson } from './customerJson.js';
 import { detectModels } from './detectModels.js';
-import { runAnalysis } from './runAnalysis.js';
+import { FIT_GRID_DAYS, FIT_GRID_THRESHOLD_ROWS, fitHistogram, runAnalysis } from './runAnalysis.js';
 
 let orderSeq = 0;
 function anOrder(customer_id: string, ordered_at: string, amount = 10_000) {
@@ -149,5 +149,30 @@ describe.each(ENGINES)('runAnalysis on %s', (engine) => {
     ]);
     const comebacks = await enteredStatus(storage, ['reactivating'], '2025-04-01', '2025-04-30');
     expect(comebacks.map((c) => c.customer_id)).toContain('SLEEPER');
+  });
+});
+
+describe('fitHistogram', () => {
+  it('passes a small histogram through in exact days', () => {
+    const rows = [{ frequency: 2, recency: 30, T: 90, count: 3 }];
+    expect(fitHistogram(rows)).toEqual({ rows, gridDays: 1 });
+  });
+  it('bins a large histogram into weeks, keeping every customer and t_x ≤ T', () => {
+    const rows = [];
+    for (let T = 0; T < 400; T++) {
+      for (let tx = 0; tx <= T; tx += 3)
+        rows.push({ frequency: tx === 0 ? 0 : 1 + (tx % 5), recency: tx, T, count: 2 });
+    }
+    expect(rows.length).toBeGreaterThan(FIT_GRID_THRESHOLD_ROWS / 2);
+    const many = [...rows, ...rows.map((r) => ({ ...r, frequency: r.frequency + 10 }))];
+    const { rows: binned, gridDays } = fitHistogram(many);
+    expect(gridDays).toBe(FIT_GRID_DAYS);
+    expect(binned.length).toBeLessThan(many.length / 5);
+    expect(binned.reduce((s, r) => s + r.count, 0)).toBe(many.reduce((s, r) => s + r.count, 0));
+    for (const r of binned) {
+      expect(r.recency).toBeLessThanOrEqual(r.T);
+      if (r.frequency === 0) expect(r.recency).toBe(0);
+      expect(r.T % FIT_GRID_DAYS).toBe(FIT_GRID_DAYS / 2);
+    }
   });
 });
