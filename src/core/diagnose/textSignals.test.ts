@@ -105,6 +105,26 @@ describe('findReasonSignals', () => {
       expected: [],
     },
     {
+      description: 'a consumer who moved house',
+      text: '転勤になり、届け先の住所が変わりました',
+      expected: ['environment'],
+    },
+    {
+      description: 'a cold support desk',
+      text: '問い合わせ窓口の対応が冷たく感じました',
+      expected: ['staff'],
+    },
+    {
+      description: 'a late delivery',
+      text: '配送が遅れてペットフードを切らしてしまいました',
+      expected: ['product'],
+    },
+    {
+      description: 'a shopper who tried other shops and stayed',
+      text: '他のお店も試しましたが、やはりこちらが好きです',
+      expected: [],
+    },
+    {
       description: 'a hard-to-use complaint in another form',
       text: '使い方が難しく、管理画面が分かりにくく感じます',
       expected: ['product'],
