@@ -81,6 +81,8 @@ export const analyzeBenchmark: Benchmark = {
       `${data.reused ? 'reusing' : 'built'} ${dbFile}: ${data.customers} customers, ${data.orders} orders, ${data.events} events`,
     );
     const run = await runCli(['analyze', '--db', dbFile, '--as-of', AS_OF], log);
+    const headline = run.stdout.split('\n').find((line) => line.startsWith('Analysis as of'));
+    if (headline) log(headline);
     const baseline = baselineSeconds(dbFile);
     log(
       `analyze ${run.seconds.toFixed(1)} s, peak RSS ${run.peakMb?.toFixed(0) ?? '?'} MB; GROUP BY baseline ${baseline.toFixed(1)} s`,

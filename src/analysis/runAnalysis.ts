@@ -133,6 +133,8 @@ export interface AnalysisSummary {
   /** True when the status history was not touched (as-of earlier than the latest run). */
   history_skipped: boolean;
   seconds: number;
+  /** Wall seconds per phase: reading aggregates, the BG/NBD fit, deciding and writing. */
+  phase_seconds: { aggregate: number; fit: number; decide: number };
 }
 
 function emptyStatusCounts(): Record<LifecycleStatus, number> {
@@ -207,10 +209,12 @@ export async function runAnalysis(
       progress({ phase: 'aggregate', done: aggregates.length, total });
     }
     const peers = buildPeerCycles(peerSamples);
+    const aggregated = now();
 
     progress({ phase: 'fit', done: 0, total: histogram.size });
     const fit = fitOrReason(models, fitHistogram([...histogram.values()]));
     progress({ phase: 'fit', done: histogram.size, total: histogram.size });
+    const fitted = now();
 
     // Pass 2: decide every customer, write in chunks inside one transaction.
     const writer = await openResultWriter(storage, runId, asOf, { writeHistory: !historySkipped });
@@ -226,6 +230,7 @@ export async function runAnalysis(
     let newlyReactivating = 0;
     let newlyLost = 0;
     const modelCache = new Map<string, [number, number]>();
+    let decided = fitted;
     try {
       for (let i = 0; i < aggregates.length; i += CHUNK) {
         const chunk = aggregates.slice(i, i + CHUNK);
@@ -280,6 +285,7 @@ export async function runAnalysis(
         progress({ phase: 'decide', done: Math.min(i + CHUNK, aggregates.length), total: aggregates.length });
       }
       await writer.commit();
+      decided = now();
     } catch (error) {
       await writer.rollback();
       throw error;
@@ -327,6 +333,11 @@ export async function runAnalysis(
       },
       history_skipped: historySkipped,
       seconds: Math.round((now().getTime() - started.getTime()) / 100) / 10,
+      phase_seconds: {
+        aggregate: secondsBetween(started, aggregated),
+        fit: secondsBetween(aggregated, fitted),
+        decide: secondsBetween(fitted, decided),
+      },
     };
     await finishAnalysisRun(storage, runId, now().toISOString(), {
       status: 'done',
@@ -420,6 +431,10 @@ function keepAtRiskHead(
     head[head.length - 1] = entry;
     head.sort(worse);
   }
+}
+
+function secondsBetween(from: Date, to: Date): number {
+  return Math.round((to.getTime() - from.getTime()) / 100) / 10;
 }
 
 function roundTo(value: number | null, digits: number): number | null {
