@@ -120,6 +120,18 @@ describe('inferReasons', () => {
     expect(result.ranked).toHaveLength(1);
   });
 
+  it('answers unknown for a customer who never purchased, whatever the texts say', () => {
+    const result = inferReasons(
+      {
+        lastPurchaseDay: null,
+        status: 'never_purchased',
+        texts: [{ type: 'inquiry', day: '2025-03-01', text: '値段が高すぎる' }],
+      },
+      AS_OF,
+    );
+    expect(result.primary).toMatchObject({ category: 'unknown', confidence: 0 });
+  });
+
   it('answers unknown for a customer who still opens emails but gives no reason', () => {
     const result = inferReasons(aCustomer({ engagement: { emailsSent: 6, emailsOpened: 4 } }), AS_OF);
     expect(result.primary.category).toBe('unknown');

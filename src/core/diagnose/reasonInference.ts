@@ -155,6 +155,7 @@ export interface ReasonOverride {
 
 export interface ReasonInput {
   lastPurchaseDay: string | null;
+  /** Lifecycle status; a never_purchased customer gets no reason (unless a person recorded one). */
   status?: string | null;
   purchasedProducts?: readonly string[];
   purchasedCategories?: readonly string[];
@@ -257,8 +258,7 @@ function addTextEvidence(collector: Collector, text: ReasonText, input: ReasonIn
   const found = findReasonSignals(text.text);
   const isOld =
     input.lastPurchaseDay !== null &&
-    dayNumber(day) < dayNumber(input.lastPurchaseDay) - COMPLAINT_WINDOW_DAYS &&
-    dayNumber(day) <= dayNumber(asOf);
+    dayNumber(day) < dayNumber(input.lastPurchaseDay) - COMPLAINT_WINDOW_DAYS;
   // One piece of evidence per category and text: the strongest phrase speaks for the text.
   const strongest = new Map<ReasonCategory, (typeof found.signals)[number]>();
   for (const signal of found.signals) {
@@ -498,6 +498,10 @@ function unknownReason(line: string): ReasonCandidate {
  * //     evidence: [{ line: 'price increase of category toner on 2025-04-01, last order 2025-04-20', … }] }
  */
 export function inferReasons(input: ReasonInput, asOf: string): ReasonResult {
+  if (input.status === 'never_purchased' && input.override == null) {
+    const unknown = unknownReason('never purchased: there is no relationship that went quiet');
+    return { primary: unknown, ranked: [unknown] };
+  }
   const collector = new Collector();
   for (const text of input.texts ?? []) {
     if (isOnOrBefore(text.day, asOf)) addTextEvidence(collector, text, input, asOf);
