@@ -7,7 +7,7 @@
  * Synthetic data as BASELINES.md describes it, seeded: λ ~ Gamma(r, α), p ~ Beta(a, b) with the
  * CDNOW estimates; the first purchase on one of 84 days, so T ∈ (27, 39] weeks; repeat purchases
  * a Poisson process with rate λ on (0, T], the customer dropping out with probability p after
- * each one. Times sit on a whole-day grid (t_x rounded up to the day, T whole days), in weeks,
+ * each one. Times sit on a whole-day grid (t_x rounded to the nearest day, T whole days), in weeks,
  * which is what makes identical (x, t_x, T) rows common.
  */
 
@@ -57,7 +57,8 @@ export function generateBgnbdCustomers(count: number, params: BgnbdParams, seed:
         if (rng.next() < dropOut) break;
       }
     }
-    const lastDay = x === 0 ? 0 : Math.min(tDays, Math.max(1, Math.ceil(last * 7)));
+    // Nearest whole day: rounding up instead would bias r and α upwards by about 1–2 %.
+    const lastDay = x === 0 ? 0 : Math.min(tDays, Math.round(last * 7));
     rows[i] = { frequency: x, recency: lastDay / 7, T };
   }
   return rows;
