@@ -17,9 +17,9 @@ export function registerCommands(program: Command): void {
   registerDedupe(program);
   registerImport(program);
   registerServe(program);
-  registerFit(program);
   registerDefinition(program);
   registerAnalyze(program);
+  registerFit(program);
   registerPlan(program);
   registerLaterCommands(program);
 }
