@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from './random.js';
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const sample = (n: number, draw: () => number) => Array.from({ length: n }, draw);
+const sample = <T>(n: number, draw: () => T): T[] => Array.from({ length: n }, draw);
 
 describe('Rng', () => {
   it('repeats the same sequence for the same seed and differs for another seed', () => {

@@ -149,6 +149,14 @@ describe('mezame demo (CLI)', () => {
     const doc = JSON.parse(result.stdout);
     expect(doc.generated.customers).toBe(50);
     expect(doc.imported.customers.accepted).toBe(50);
+    // the demo analyses what it imported: every customer gets exactly one status
+    const statusTotal = Object.values(doc.analysis.statuses as Record<string, number>).reduce(
+      (a, b) => a + b,
+      0,
+    );
+    expect(statusTotal).toBe(50);
+    expect(doc.analysis.as_of).toBe(AS_OF);
+    expect(doc.served).toBe(false);
   });
 
   it('exits 2 and explains what to do when the database is not a demo', async () => {

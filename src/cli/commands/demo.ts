@@ -1,7 +1,11 @@
 import { type Command, Option } from 'commander';
+import { detectModels } from '../../analysis/detectModels.js';
+import { type AnalysisSummary, runAnalysis } from '../../analysis/runAnalysis.js';
 import { AppError } from '../../core/errors.js';
 import { type DemoKind, type DemoSummary, runDemo } from '../../demo/index.js';
-import { printJson, withDatabase } from '../context.js';
+import { startServer } from '../../server/index.js';
+import { openFromFlags, printJson, withDatabase } from '../context.js';
+import { renderSummary as renderAnalysisSummary } from './analyze.js';
 
 interface DemoFlags {
   db?: string;
@@ -41,16 +45,39 @@ export function registerDemo(program: Command): void {
       outDir: flags.out,
       log: (line) => process.stderr.write(`${line}\n`),
     });
-    // The lead wires analysis (`mezame analyze`) and serving (`mezame serve`) in here later.
-    const next = nextSteps(flags);
-    if (flags.json) {
-      printJson({ ...summary, served: false, next });
+    const storage = await openFromFlags(flags);
+    let analysis: AnalysisSummary;
+    try {
+      ({ summary: analysis } = await runAnalysis(storage, {
+        asOf: summary.generated.as_of,
+        models: detectModels,
+        onProgress: (p) => {
+          if (p.done === p.total) process.stderr.write(`analyze: ${p.phase} ${p.total}\n`);
+        },
+      }));
+    } catch (error) {
+      await storage.close();
+      throw error;
+    }
+    if (flags.json) printJson({ ...summary, analysis, served: flags.serve });
+    else {
+      process.stdout.write(renderSummary(summary));
+      process.stdout.write(`\n${renderAnalysisSummary(analysis)}`);
+    }
+    if (!flags.serve) {
+      await storage.close();
+      if (!flags.json)
+        process.stdout.write(
+          `\nNext:\n${nextSteps(flags)
+            .map((n) => `  ${n}`)
+            .join('\n')}\n`,
+        );
       return;
     }
-    process.stdout.write(renderSummary(summary));
-    if (flags.serve)
-      process.stdout.write('\nThe web app is not served by `mezame demo` in this version yet.\n');
-    process.stdout.write(`\nNext:\n${next.map((n) => `  ${n}`).join('\n')}\n`);
+    const port = flags.port === undefined ? 3000 : wholeNumber('--port', flags.port);
+    const server = await startServer({ storage, port, config: { logLevel: 'warn' } });
+    process.stderr.write('Press Ctrl+C to stop.\n');
+    await new Promise<void>((resolve) => server.app.server.once('close', () => resolve()));
   });
 }
 
