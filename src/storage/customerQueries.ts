@@ -8,6 +8,7 @@
  * after the analysis has run.
  */
 import { type Kysely, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import { LIFECYCLE_STATUSES } from '../core/detect/lifecycleStatus.js';
 import type { Database } from './schema.js';
 import type { Storage } from './storage.js';
 
@@ -512,9 +513,16 @@ async function analysisCounts(storage: Storage, scope: CustomerScope, tables: An
     [...(totals.get(column) ?? new Map<string, number>()).entries()]
       // Customers without a rank or reason (not scored, still active) are not a bar.
       .filter(([key]) => key !== '')
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .sort(([a], [b]) => ladderOrder(column, a) - ladderOrder(column, b) || (a < b ? -1 : a > b ? 1 : 0))
       .map(([key, count]) => ({ key, count }));
   return { byStatus: list('status'), byRank: list('rank'), byReason: list('reason_category') };
+}
+
+/** Statuses follow the lifecycle ladder (active → … → lost); other keys sort alphabetically. */
+function ladderOrder(column: string, key: string): number {
+  if (column !== 'status') return 0;
+  const i = (LIFECYCLE_STATUSES as readonly string[]).indexOf(key);
+  return i < 0 ? LIFECYCLE_STATUSES.length : i;
 }
 
 /** Distinct values for the list's filter menus (scoped). */
