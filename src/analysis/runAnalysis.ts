@@ -33,6 +33,7 @@ import {
 } from '../storage/analysisQueries.js';
 import { customerAggregates } from '../storage/detectionQueries.js';
 import type { Storage } from '../storage/index.js';
+import { diagnoseAndPrioritise } from './diagnoseAndPrioritise.js';
 
 /** Horizon of the expected purchases SPEC asks for (expected_purchases_90d). */
 export const EXPECTED_PURCHASES_HORIZON_DAYS = 90;
@@ -339,6 +340,7 @@ export async function runAnalysis(
         decide: secondsBetween(fitted, decided),
       },
     };
+    Object.assign(summary, { diagnosis: await diagnoseAndPrioritise(storage, runId, asOf, undefined, now) });
     await finishAnalysisRun(storage, runId, now().toISOString(), {
       status: 'done',
       bgnbd: fit.summary,

@@ -6,6 +6,7 @@ import * as m005 from './005_accounts.js';
 import * as m006 from './006_demo.js';
 import * as m007 from './007_name_matching.js';
 import * as m008 from './008_order_history_index.js';
+import * as m009 from './009_diagnosis.js';
 import type { Engine } from './columns.js';
 
 export type { Engine } from './columns.js';
@@ -26,4 +27,5 @@ export const migrations: Record<string, EngineMigration> = {
   '006_demo': m006,
   '007_name_matching': m007,
   '008_order_history_index': m008,
+  '009_diagnosis': m009,
 };

@@ -1,0 +1,421 @@
+/**
+ * What Diagnose and Prioritise read and write for one analysis run: the customers to diagnose
+ * (dormant and at-risk, from customer_state joined with customers), the evidence of a batch of
+ * them (texts of tickets/inquiries/surveys, email and marketing events, contacts, subscription
+ * cancellations, usage, products and categories bought, manual reason overrides) — everything
+ * dated on or before as-of — and the bulk write of the results back into customer_state.
+ *
+ * Same SQL on SQLite and PostgreSQL; every value is a bound parameter.
+ */
+import { type Kysely, sql } from 'kysely';
+import { addDays } from '../core/detect/isoDays.js';
+import type { AnalysisDatabase } from './analysisQueries.js';
+import type { Storage } from './storage.js';
+
+/** Statuses a reason and a priority are computed for. */
+export const DIAGNOSED_STATUSES = [
+  'at_risk',
+  'early_dormant',
+  'mid_dormant',
+  'long_dormant',
+  'lost',
+] as const;
+
+export interface DiagnosisCandidateRow {
+  customer_id: string;
+  status: string;
+  owner: string | null;
+  industry: string | null;
+  days_since_last_purchase: number | null;
+  first_purchase_day: string | null;
+  last_purchase_day: string | null;
+  purchase_days: number;
+  total_spend_yen: number | null;
+  yearly_value_yen: number | null;
+  overdue_ratio: number | null;
+  p_alive: number | null;
+  email: string | null;
+  phone: string | null;
+  postal_code: string | null;
+  prefecture: string | null;
+  address: string | null;
+  lat: number | null;
+  lng: number | null;
+  email_opt_in: number | null;
+  sms_opt_in: number | null;
+  dm_ok: number | null;
+  phone_ok: number | null;
+  do_not_contact: number | null;
+}
+
+/** Events whose text a person wrote or the customer said. */
+export const TEXT_EVENT_TYPES = [
+  'support_ticket',
+  'inquiry',
+  'survey_response',
+  'call',
+  'visit',
+  'note',
+  'cancel_reason',
+  'complaint',
+];
+export const COMPETITOR_EVENT_TYPES = ['competitor_mention', 'competitor', 'lost_deal'];
+export const MESSAGE_EVENT_TYPES = [
+  'email_sent',
+  'email_open',
+  'email_click',
+  'email_bounce',
+  'unsubscribe',
+  'dm_sent',
+  'sms_sent',
+];
+
+export interface EventRow {
+  customer_id: string;
+  type: string;
+  occurred_at: string;
+  text: string | null;
+  properties: string | null;
+}
+
+export interface CustomerEvidence {
+  products: string[];
+  categories: string[];
+  textEvents: EventRow[];
+  competitorEvents: EventRow[];
+  messageEvents: EventRow[];
+  contacts: { status: 'active' | 'left'; day: string | null; role: string | null; name: string | null }[];
+  subscriptionCancel: { day: string; reason: string } | null;
+  usage: { last30: number; before: number; firstBefore: string | null } | null;
+  override: { category: string; note: string | null; by: string; at: string } | null;
+}
+
+function adb(storage: Storage): Kysely<AnalysisDatabase> {
+  return storage.db as unknown as Kysely<AnalysisDatabase>;
+}
+
+const num = (v: number | string | null) => (v === null ? null : Number(v));
+
+/** The customers to diagnose in customer_id order, `pageSize` at a time. */
+export async function* diagnosisCandidates(
+  storage: Storage,
+  pageSize = 2_000,
+): AsyncGenerator<DiagnosisCandidateRow[]> {
+  let after: string | null = null;
+  for (;;) {
+    let query = adb(storage)
+      .selectFrom('customer_state as s')
+      .innerJoin('customers as c', 'c.customer_id', 's.customer_id')
+      .select([
+        's.customer_id',
+        's.status',
+        's.owner',
+        'c.industry',
+        's.days_since_last_purchase',
+        's.first_purchase_day',
+        's.last_purchase_day',
+        's.purchase_days',
+        's.total_spend_yen',
+        's.yearly_value_yen',
+        's.overdue_ratio',
+        's.p_alive',
+        'c.email',
+        'c.phone',
+        'c.postal_code',
+        'c.prefecture',
+        'c.address',
+        'c.lat',
+        'c.lng',
+        'c.email_opt_in',
+        'c.sms_opt_in',
+        'c.dm_ok',
+        'c.phone_ok',
+        'c.do_not_contact',
+      ])
+      .where('s.status', 'in', [...DIAGNOSED_STATUSES])
+      .orderBy('s.customer_id')
+      .limit(pageSize);
+    if (after !== null) query = query.where('s.customer_id', '>', after);
+    const rows = await query.execute();
+    if (rows.length === 0) return;
+    yield rows.map((r) => ({
+      ...r,
+      days_since_last_purchase: num(r.days_since_last_purchase),
+      purchase_days: Number(r.purchase_days),
+      total_spend_yen: num(r.total_spend_yen),
+      yearly_value_yen: num(r.yearly_value_yen),
+      overdue_ratio: num(r.overdue_ratio),
+      p_alive: num(r.p_alive),
+      lat: num(r.lat),
+      lng: num(r.lng),
+    }));
+    after = (rows[rows.length - 1] as { customer_id: string }).customer_id;
+    if (rows.length < pageSize) return;
+  }
+}
+
+function emptyEvidence(): CustomerEvidence {
+  return {
+    products: [],
+    categories: [],
+    textEvents: [],
+    competitorEvents: [],
+    messageEvents: [],
+    contacts: [],
+    subscriptionCancel: null,
+    usage: null,
+    override: null,
+  };
+}
+
+/**
+ * The evidence of a batch of customers, as known on `asOf` (nothing dated later).
+ * Message events are read from 400 days before as-of at most (the engagement window).
+ */
+export async function customerEvidence(
+  storage: Storage,
+  customerIds: readonly string[],
+  asOf: string,
+): Promise<Map<string, CustomerEvidence>> {
+  const out = new Map<string, CustomerEvidence>();
+  if (customerIds.length === 0) return out;
+  const ids = [...customerIds];
+  for (const id of ids) out.set(id, emptyEvidence());
+  const get = (id: string) => out.get(id) as CustomerEvidence;
+  const next = addDays(asOf, 1);
+  const usageStart = addDays(asOf, -29);
+  const messageFloor = addDays(asOf, -400);
+  const db = storage.db;
+
+  const bought = await db
+    .selectFrom('orders')
+    .select(['customer_id', 'product', 'category'])
+    .distinct()
+    .where('customer_id', 'in', ids)
+    .where('ordered_at', '<', next)
+    .where('is_refund', '=', 0)
+    .execute();
+  for (const r of bought) {
+    const e = get(r.customer_id);
+    if (r.product && !e.products.includes(r.product)) e.products.push(r.product);
+    if (r.category && !e.categories.includes(r.category)) e.categories.push(r.category);
+  }
+
+  const events = await db
+    .selectFrom('events')
+    .select(['customer_id', 'type', 'occurred_at', 'text', 'properties'])
+    .where('customer_id', 'in', ids)
+    .where('occurred_at', '<', next)
+    .where((eb) =>
+      eb.or([
+        eb('type', 'in', [...TEXT_EVENT_TYPES, ...COMPETITOR_EVENT_TYPES]),
+        eb.and([eb('type', 'in', MESSAGE_EVENT_TYPES), eb('occurred_at', '>=', messageFloor)]),
+      ]),
+    )
+    .orderBy('customer_id')
+    .orderBy('occurred_at')
+    .execute();
+  for (const r of events) {
+    const e = get(r.customer_id);
+    if (COMPETITOR_EVENT_TYPES.includes(r.type)) e.competitorEvents.push(r);
+    else if (MESSAGE_EVENT_TYPES.includes(r.type)) e.messageEvents.push(r);
+    else if (r.text !== null && r.text.trim() !== '') e.textEvents.push(r);
+  }
+
+  const contacts = await db
+    .selectFrom('contacts')
+    .select(['customer_id', 'status', 'updated_at', 'role', 'name'])
+    .where('customer_id', 'in', ids)
+    .execute();
+  for (const c of contacts) {
+    // A "left" set after as-of is not known yet on that day.
+    const isLeft = c.status === 'left' && (c.updated_at === null || c.updated_at < next);
+    get(c.customer_id).contacts.push({
+      status: isLeft ? 'left' : 'active',
+      day: c.updated_at === null ? null : c.updated_at.slice(0, 10),
+      role: c.role,
+      name: c.name,
+    });
+  }
+
+  const cancels = await db
+    .selectFrom('subscriptions')
+    .select(['customer_id', 'ended_at', 'cancel_reason'])
+    .where('customer_id', 'in', ids)
+    .where('ended_at', '<', next)
+    .where('cancel_reason', 'is not', null)
+    .orderBy('ended_at')
+    .execute();
+  for (const s of cancels) {
+    if (s.ended_at && s.cancel_reason && s.cancel_reason.trim() !== '') {
+      get(s.customer_id).subscriptionCancel = { day: s.ended_at.slice(0, 10), reason: s.cancel_reason };
+    }
+  }
+
+  const usage = await sql<{
+    customer_id: string;
+    last30: number | string | null;
+    before: number | string | null;
+    first_before: string | null;
+  }>`
+    select customer_id,
+      sum(case when occurred_at >= ${usageStart} then coalesce(value, 0) else 0 end) as last30,
+      sum(case when occurred_at < ${usageStart} then coalesce(value, 0) else 0 end) as before,
+      min(case when occurred_at < ${usageStart} then occurred_at end) as first_before
+    from events
+    where customer_id in (${sql.join(ids)}) and type = 'usage' and occurred_at < ${next}
+    group by customer_id`.execute(db);
+  for (const u of usage.rows) {
+    get(u.customer_id).usage = {
+      last30: Number(u.last30 ?? 0),
+      before: Number(u.before ?? 0),
+      firstBefore: u.first_before === null ? null : u.first_before.slice(0, 10),
+    };
+  }
+
+  const overrides = await db
+    .selectFrom('reason_overrides as o')
+    .leftJoin('users as u', 'u.id', 'o.user_id')
+    .select(['o.id', 'o.customer_id', 'o.category', 'o.note', 'o.created_at', 'o.user_id', 'u.display_name'])
+    .where('o.customer_id', 'in', ids)
+    .where('o.created_at', '<', next)
+    .orderBy('o.created_at')
+    .orderBy('o.id')
+    .execute();
+  for (const o of overrides) {
+    // The newest wins (rows come oldest first).
+    get(o.customer_id).override = {
+      category: o.category,
+      note: o.note,
+      by: o.display_name ?? `user ${o.user_id}`,
+      at: o.created_at,
+    };
+  }
+  return out;
+}
+
+export interface StoredChange {
+  change_id: string;
+  kind: string;
+  product: string | null;
+  category: string | null;
+  started_at: string;
+  resolved_at: string | null;
+  description: string | null;
+}
+
+/** Business changes started on or before as-of (price changes, product issues and fixes…). */
+export async function changesUpTo(storage: Storage, asOf: string): Promise<StoredChange[]> {
+  return storage.db
+    .selectFrom('changes')
+    .select(['change_id', 'kind', 'product', 'category', 'started_at', 'resolved_at', 'description'])
+    .where('started_at', '<', addDays(asOf, 1))
+    .orderBy('started_at')
+    .orderBy('change_id')
+    .execute();
+}
+
+/** The diagnosis and prioritisation columns of one customer_state row. */
+export interface DiagnosisUpdate {
+  customer_id: string;
+  reason_category: string | null;
+  reason_confidence: number | null;
+  reason_evidence: string | null;
+  score: number | null;
+  rank: string | null;
+  reactivation_probability: number | null;
+  reactivation_source: string | null;
+  expected_value: number | null;
+  recommended_channels: string | null;
+  score_breakdown: string | null;
+  reason_resolved: number;
+}
+
+const UPDATE_COLUMNS = [
+  'reason_category',
+  'reason_confidence',
+  'reason_evidence',
+  'score',
+  'rank',
+  'reactivation_probability',
+  'reactivation_source',
+  'expected_value',
+  'recommended_channels',
+  'score_breakdown',
+  'reason_resolved',
+] as const;
+
+const PG_TYPES: Record<(typeof UPDATE_COLUMNS)[number], string> = {
+  reason_category: 'text',
+  reason_confidence: 'double precision',
+  reason_evidence: 'text',
+  score: 'double precision',
+  rank: 'text',
+  reactivation_probability: 'double precision',
+  reactivation_source: 'text',
+  expected_value: 'double precision',
+  recommended_channels: 'text',
+  score_breakdown: 'text',
+  reason_resolved: 'integer',
+};
+
+/** Writes a batch of results into customer_state: prepared UPDATEs on SQLite, one UPDATE … FROM unnest on PostgreSQL. */
+export async function writeDiagnosis(storage: Storage, updates: readonly DiagnosisUpdate[]): Promise<void> {
+  if (updates.length === 0) return;
+  if (storage.sqlite) {
+    const statement = storage.sqlite.prepare(
+      `UPDATE customer_state SET ${UPDATE_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE customer_id = ?`,
+    );
+    storage.sqlite.transaction(() => {
+      for (const u of updates) statement.run(...UPDATE_COLUMNS.map((c) => u[c]), u.customer_id);
+    })();
+    return;
+  }
+  const columns = ['customer_id', ...UPDATE_COLUMNS] as const;
+  const arrays = columns.map((c) => updates.map((u) => u[c]));
+  const unnest = columns
+    .map((c, i) => `$${i + 1}::${c === 'customer_id' ? 'text' : PG_TYPES[c]}[]`)
+    .join(', ');
+  const pool = storage.pgPool;
+  if (!pool) throw new Error('writeDiagnosis needs a PostgreSQL pool');
+  await pool.query(
+    `UPDATE customer_state AS s SET ${UPDATE_COLUMNS.map((c) => `${c} = u.${c}`).join(', ')}
+     FROM unnest(${unnest}) AS u(${columns.join(', ')})
+     WHERE s.customer_id = u.customer_id`,
+    arrays,
+  );
+}
+
+export interface ReapproachFlagRow {
+  customer_id: string;
+  change_id: string;
+  flagged_at: string;
+  run_id: number;
+  reason_category: string;
+  confidence: number;
+  scope: string;
+  is_theme_confirmed: number;
+  line: string;
+}
+
+/**
+ * Stores "reason resolved" flags. A customer flagged for a change stays flagged with the
+ * first day it was found (re-running the analysis does not duplicate or move it).
+ */
+export async function insertReapproachFlags(
+  storage: Storage,
+  flags: readonly ReapproachFlagRow[],
+): Promise<number> {
+  let inserted = 0;
+  const db = storage.db as unknown as Kysely<{ reapproach_flags: ReapproachFlagRow }>;
+  for (let i = 0; i < flags.length; i += 500) {
+    const slice = flags.slice(i, i + 500);
+    const result = await db
+      .insertInto('reapproach_flags')
+      .values(slice)
+      .onConflict((oc) => oc.columns(['customer_id', 'change_id']).doNothing())
+      .executeTakeFirst();
+    inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
+  }
+  return inserted;
+}

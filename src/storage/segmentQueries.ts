@@ -1,0 +1,180 @@
+/**
+ * Saved segments (migration 009_diagnosis): storing them, and the customers a segment's filter
+ * selects from the latest analysis (customer_state joined with customers). The SQL is built with
+ * Kysely from the validated filter: column names come from the fixed lists in segmentFilter.ts,
+ * every value is a bound parameter.
+ */
+import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { AppError } from '../core/errors.js';
+import {
+  LIST_FIELDS,
+  type ListField,
+  parseSegmentFilter,
+  RANGE_FIELDS,
+  type SegmentFilter,
+} from '../core/prioritise/segmentFilter.js';
+import type { AnalysisDatabase } from './analysisQueries.js';
+import type { Storage } from './storage.js';
+
+export interface SegmentRow {
+  id: number;
+  name: string;
+  filter: string;
+  created_by: string;
+  created_at: string;
+  last_count: number | null;
+  counted_at: string | null;
+}
+
+type SegmentDatabase = AnalysisDatabase & {
+  segments: Omit<SegmentRow, 'id'> & { id?: number };
+  customer_state: AnalysisDatabase['customer_state'] & { reason_resolved: number | null };
+};
+
+function sdb(storage: Storage): Kysely<SegmentDatabase> {
+  return storage.db as unknown as Kysely<SegmentDatabase>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the joined tables' row type is spelled by Kysely.
+type JoinedQuery = SelectQueryBuilder<any, any, any>;
+
+/** Customers of the latest analysis the filter selects (no select list: callers add it). */
+export function segmentQuery(storage: Storage, filter: SegmentFilter): JoinedQuery {
+  let query: JoinedQuery = sdb(storage)
+    .selectFrom('customer_state as s')
+    .innerJoin('customers as c', 'c.customer_id', 's.customer_id')
+    .where('c.merged_into', 'is', null);
+  for (const field of Object.keys(LIST_FIELDS) as ListField[]) {
+    const values = filter[field];
+    if (values && values.length > 0) query = query.where(LIST_FIELDS[field], 'in', [...values]);
+  }
+  if (filter.reason_resolved !== undefined) {
+    query = filter.reason_resolved
+      ? query.where('s.reason_resolved', '=', 1)
+      : query.where((eb) => eb.or([eb('s.reason_resolved', 'is', null), eb('s.reason_resolved', '=', 0)]));
+  }
+  if (filter.gap_alert !== undefined) query = query.where('s.gap_alert', '=', filter.gap_alert ? 1 : 0);
+  for (const field of RANGE_FIELDS) {
+    const r = filter.ranges?.[field];
+    if (!r) continue;
+    if (r.min !== undefined) query = query.where(`s.${field}`, '>=', r.min);
+    if (r.max !== undefined) query = query.where(`s.${field}`, '<=', r.max);
+  }
+  return query;
+}
+
+export async function countSegment(storage: Storage, filter: SegmentFilter): Promise<number> {
+  const row = await segmentQuery(storage, filter)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+export interface SegmentMember {
+  customer_id: string;
+  name: string;
+  status: string;
+  owner: string | null;
+  rank: string | null;
+  score: number | null;
+  reason_category: string | null;
+  expected_value: number | null;
+  days_since_last_purchase: number | null;
+}
+
+/** The segment's customers, highest expected value first. */
+export async function segmentMembers(
+  storage: Storage,
+  filter: SegmentFilter,
+  limit = 50,
+): Promise<SegmentMember[]> {
+  const rows = await segmentQuery(storage, filter)
+    .select([
+      's.customer_id',
+      'c.name',
+      's.status',
+      's.owner',
+      's.rank',
+      's.score',
+      's.reason_category',
+      's.expected_value',
+      's.days_since_last_purchase',
+    ])
+    .orderBy('s.expected_value', 'desc')
+    .orderBy('s.customer_id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    ...r,
+    score: r.score === null ? null : Number(r.score),
+    expected_value: r.expected_value === null ? null : Number(r.expected_value),
+  })) as SegmentMember[];
+}
+
+/** Stores a segment with its current count; an existing name is a conflict unless `replace`. */
+export async function saveSegment(
+  storage: Storage,
+  segment: { name: string; filter: SegmentFilter; createdBy: string; at: string; replace?: boolean },
+): Promise<SegmentRow> {
+  const name = segment.name.trim();
+  if (name === '' || name.length > 100) {
+    throw new AppError('invalid_input', 'segment name: expected 1–100 characters');
+  }
+  const count = await countSegment(storage, segment.filter);
+  const existing = await getSegment(storage, name);
+  const values = {
+    filter: JSON.stringify(segment.filter),
+    created_by: segment.createdBy,
+    created_at: segment.at,
+    last_count: count,
+    counted_at: segment.at,
+  };
+  if (existing) {
+    if (!segment.replace) {
+      throw new AppError('conflict', `segment '${name}' exists already; use --replace to change its filter`);
+    }
+    await sdb(storage).updateTable('segments').set(values).where('name', '=', name).execute();
+  } else {
+    await sdb(storage)
+      .insertInto('segments')
+      .values({ name, ...values })
+      .execute();
+  }
+  return (await getSegment(storage, name)) as SegmentRow;
+}
+
+export async function getSegment(storage: Storage, name: string): Promise<SegmentRow | null> {
+  const row = await sdb(storage)
+    .selectFrom('segments')
+    .selectAll()
+    .where('name', '=', name)
+    .executeTakeFirst();
+  return row ? normalise(row as SegmentRow) : null;
+}
+
+export async function listSegments(storage: Storage): Promise<SegmentRow[]> {
+  const rows = await sdb(storage).selectFrom('segments').selectAll().orderBy('name').execute();
+  return rows.map((r) => normalise(r as SegmentRow));
+}
+
+function normalise(row: SegmentRow): SegmentRow {
+  return {
+    ...row,
+    id: Number(row.id),
+    last_count: row.last_count === null ? null : Number(row.last_count),
+  };
+}
+
+/** Recounts every saved segment against the latest analysis; returns how many were counted. */
+export async function refreshSegmentCounts(storage: Storage, at: string): Promise<number> {
+  const segments = await listSegments(storage);
+  for (const s of segments) {
+    const count = await countSegment(storage, parseSegmentFilter(s.filter));
+    await sdb(storage)
+      .updateTable('segments')
+      .set({ last_count: count, counted_at: at })
+      .where('id', '=', s.id)
+      .execute();
+  }
+  return segments.length;
+}
