@@ -26,11 +26,17 @@ function aFile(name: string, content: string | Buffer): string {
 
 const CUSTOMERS = 'customer_id,name,email\nC1,株式会社ABC,info@abc.co.jp\nC2,山田商店,yamada@shop.jp\n';
 
-describe.each(ENGINES)('importFile on %s', (engine) => {
+/** Every engine reading in-thread, and SQLite again with rows read and checked on a worker thread. */
+const MODES = [
+  ...ENGINES.map((engine) => ({ engine, threads: false, label: engine })),
+  { engine: 'sqlite' as const, threads: true, label: 'sqlite, preparing on a worker thread' },
+];
+
+describe.each(MODES)('importFile on $label', ({ engine, threads }) => {
   let database: TestDatabase;
   let storage: Storage;
   const run = (kind: ImportKind, path: string, options: ImportOptions = {}) =>
-    importFile(storage, kind, path, { now, ...options });
+    importFile(storage, kind, path, { now, threads, ...options });
   const count = async (table: 'customers' | 'orders' | 'events' | 'contacts') =>
     Number(
       (

@@ -45,6 +45,11 @@ export interface ImportOptions {
   now?: Date;
   /** Rows per transaction (default 10,000). */
   batchRows?: number;
+  /**
+   * Read and check rows on a worker thread while this one writes (SQLite files only). Default:
+   * for files of 8 MB and more; true forces it, false keeps everything on this thread.
+   */
+  threads?: boolean;
 }
 
 export { importFile } from './importFile.js';

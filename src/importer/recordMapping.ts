@@ -1,0 +1,105 @@
+/**
+ * From a source record to a canonical record: the CSV header is mapped to canonical columns
+ * once (a missing required column refuses the whole file before anything is stored), JSON keys
+ * as they are met. Shared by the in-thread import and the preparing worker.
+ */
+import { acceptedHeaders, mapHeader } from '../core/collect/columnAliases.js';
+import { type RowViolationCode, requiredColumnsMissing } from '../core/collect/rowSchemas.js';
+import { AppError } from '../core/errors.js';
+import type { ImportKind } from './index.js';
+import type { SourceRecord } from './recordSource.js';
+
+export interface Violation {
+  column: string;
+  code: RowViolationCode | 'extra_cells' | 'invalid_json';
+  message: string;
+}
+
+export type MappedRecord = { record: Record<string, unknown>; violations: Violation[] } | null;
+
+/**
+ * Turns each source record into a canonical record. Checks the CSV header once (a missing
+ * required column refuses the whole file before anything is stored); JSON keys are mapped as met.
+ */
+export function recordMapper(
+  kind: ImportKind,
+  header: string[] | null,
+  warnings: string[],
+): (r: SourceRecord) => MappedRecord {
+  if (header === null) return jsonMapper(kind, warnings);
+  const mapping = mapHeader(kind, header);
+  const missing = requiredColumnsMissing(kind, mapping.columns);
+  if (missing.length > 0) {
+    const needs = missing
+      .map((c) => `${c} (or ${acceptedHeaders(kind, c).slice(1, 9).join(', ')})`)
+      .join('; ');
+    throw new AppError(
+      'invalid_input',
+      `an import of ${kind} needs the column${missing.length > 1 ? 's' : ''} ${needs}; the header has ${header.map((h) => `'${h}'`).join(', ')}. Nothing was imported.`,
+    );
+  }
+  if (mapping.unknown.length > 0) {
+    warnings.push(
+      `ignored column${mapping.unknown.length > 1 ? 's' : ''} not used for ${kind}: ${mapping.unknown.join(', ')}`,
+    );
+  }
+  for (const [raw, column] of mapping.repeated) {
+    warnings.push(`ignored column '${raw}': an earlier column already fills ${column}`);
+  }
+  const positions: [number, string][] = [];
+  mapping.columns.forEach((column, index) => {
+    if (column !== null) positions.push([index, column]);
+  });
+  const width = header.length;
+  return (source) => {
+    if (!('cells' in source)) return null;
+    const { cells } = source;
+    if (isBlank(cells)) return null;
+    const record: Record<string, unknown> = {};
+    for (const [index, column] of positions) record[column] = cells[index];
+    const violations: Violation[] = [];
+    if (cells.length > width && cells.slice(width).some((c) => c.trim() !== '')) {
+      violations.push({
+        column: '',
+        code: 'extra_cells',
+        message: `the row has ${cells.length} cells but the header has ${width}: a value containing a comma (like 1,200) must be in double quotes`,
+      });
+    }
+    return { record, violations };
+  };
+}
+
+function isBlank(cells: readonly string[]): boolean {
+  if (cells.length === 1) return (cells[0] ?? '').trim() === '';
+  for (const cell of cells) if (cell.trim() !== '') return false;
+  return true;
+}
+
+function jsonMapper(kind: ImportKind, warnings: string[]): (r: SourceRecord) => MappedRecord {
+  const keyColumns = new Map<string, string | null>();
+  const unknown = new Set<string>();
+  const probe = (key: string) => {
+    let column = keyColumns.get(key);
+    if (column === undefined) {
+      column = mapHeader(kind, [key]).columns[0] ?? null;
+      keyColumns.set(key, column);
+      if (column === null && unknown.size < 50) {
+        unknown.add(key);
+        warnings.push(`ignored field not used for ${kind}: ${key}`);
+      }
+    }
+    return column;
+  };
+  return (source) => {
+    if ('invalidJson' in source) {
+      return { record: {}, violations: [{ column: '', code: 'invalid_json', message: source.invalidJson }] };
+    }
+    if (!('object' in source)) return null;
+    const record: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(source.object)) {
+      const column = probe(key);
+      if (column !== null && !(column in record)) record[column] = value;
+    }
+    return { record, violations: [] };
+  };
+}
