@@ -65,6 +65,13 @@ function openSqlite(file: string): Storage {
 
 function openPostgres(url: string): Storage {
   const pool = new pg.Pool({ connectionString: url, max: 8 });
+  // An idle pooled connection can be closed by the server (restart, failover, DROP DATABASE …
+  // WITH (FORCE)). pg reports that as an 'error' event on the pool, which would otherwise crash
+  // the process; the pool simply opens a new connection for the next query.
+  pool.on('error', (error: Error & { code?: string }) => {
+    if (error.code !== '57P01')
+      process.stderr.write(`mezame: PostgreSQL connection lost: ${error.message}\n`);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const parsed = new URL(url);
   return {
@@ -99,7 +106,9 @@ export async function migrate(storage: Storage): Promise<string[]> {
   // process waits on busy_timeout and then finds everything already applied.
   sqlite.exec('BEGIN IMMEDIATE');
   try {
-    const applied = await runMigrator(new Migrator({ db: storage.db, provider, disableTransactions: true, allowUnorderedMigrations: true }));
+    const applied = await runMigrator(
+      new Migrator({ db: storage.db, provider, disableTransactions: true, allowUnorderedMigrations: true }),
+    );
     sqlite.exec('COMMIT');
     return applied;
   } catch (error) {
