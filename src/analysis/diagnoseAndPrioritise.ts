@@ -8,7 +8,7 @@
  * says which), the expected value and the recommended channels. Results go into customer_state;
  * saved segments are recounted at the end.
  */
-import { dayNumber, daysBetween } from '../core/detect/isoDays.js';
+import { addDays, dayNumber, daysBetween } from '../core/detect/isoDays.js';
 import {
   type BusinessChange,
   type ChangeKind,
@@ -152,6 +152,16 @@ export function reasonInput(
   };
 }
 
+/** The earliest day the engagement rules look at in a page: 180 days before its oldest last purchase. */
+function messagesFrom(page: readonly DiagnosisCandidateRow[]): string | null {
+  let oldest: string | null = null;
+  for (const row of page) {
+    if (row.last_purchase_day === null) return null;
+    if (oldest === null || row.last_purchase_day < oldest) oldest = row.last_purchase_day;
+  }
+  return oldest === null ? null : addDays(oldest, -FREQUENCY_WINDOW_DAYS);
+}
+
 async function trainFromHistory(
   storage: Storage,
   asOf: string,
@@ -267,6 +277,7 @@ export async function diagnoseAndPrioritise(
       storage,
       page.map((r) => r.customer_id),
       asOf,
+      { messagesFrom: messagesFrom(page) },
     );
     const inferred = new Map<string, ReasonResult>();
     const reapproachInputs: ReapproachCustomer[] = [];

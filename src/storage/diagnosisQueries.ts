@@ -70,6 +70,9 @@ export const MESSAGE_EVENT_TYPES = [
   'sms_sent',
 ];
 
+/** Message events rare enough to read in full. */
+const RARE_MESSAGE_TYPES = ['email_bounce', 'unsubscribe'];
+
 export interface EventRow {
   customer_id: string;
   type: string;
@@ -170,12 +173,15 @@ function emptyEvidence(): CustomerEvidence {
 
 /**
  * The evidence of a batch of customers, as known on `asOf` (nothing dated later).
- * Message events are read from 400 days before as-of at most (the engagement window).
+ * Sent/open/click/DM/SMS events are read from `messagesFrom` on (the engagement window of the
+ * batch); bounces and unsubscribes whenever they happened. An unsubscribe or a cancellation with
+ * a text also counts as a text the customer wrote.
  */
 export async function customerEvidence(
   storage: Storage,
   customerIds: readonly string[],
   asOf: string,
+  options: { messagesFrom?: string | null } = {},
 ): Promise<Map<string, CustomerEvidence>> {
   const out = new Map<string, CustomerEvidence>();
   if (customerIds.length === 0) return out;
@@ -184,7 +190,7 @@ export async function customerEvidence(
   const get = (id: string) => out.get(id) as CustomerEvidence;
   const next = addDays(asOf, 1);
   const usageStart = addDays(asOf, -29);
-  const messageFloor = addDays(asOf, -400);
+  const messageFloor = options.messagesFrom ?? '0000-01-01';
   const db = storage.db;
 
   const bought = await db
@@ -209,6 +215,7 @@ export async function customerEvidence(
     .where((eb) =>
       eb.or([
         eb('type', 'in', [...TEXT_EVENT_TYPES, ...COMPETITOR_EVENT_TYPES]),
+        eb('type', 'in', RARE_MESSAGE_TYPES),
         eb.and([eb('type', 'in', MESSAGE_EVENT_TYPES), eb('occurred_at', '>=', messageFloor)]),
       ]),
     )
@@ -218,8 +225,10 @@ export async function customerEvidence(
   for (const r of events) {
     const e = get(r.customer_id);
     if (COMPETITOR_EVENT_TYPES.includes(r.type)) e.competitorEvents.push(r);
-    else if (MESSAGE_EVENT_TYPES.includes(r.type)) e.messageEvents.push(r);
-    else if (r.text !== null && r.text.trim() !== '') e.textEvents.push(r);
+    else if (MESSAGE_EVENT_TYPES.includes(r.type)) {
+      e.messageEvents.push(r);
+      if (r.type === 'unsubscribe' && r.text !== null && r.text.trim() !== '') e.textEvents.push(r);
+    } else if (r.text !== null && r.text.trim() !== '') e.textEvents.push(r);
   }
 
   const contacts = await db

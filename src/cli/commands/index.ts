@@ -8,6 +8,8 @@ import { registerFit } from './fit.js';
 import { registerImport } from './import.js';
 import { registerLaterCommands } from './later.js';
 import { registerPlan } from './plan.js';
+import { registerReport } from './report.js';
+import { registerSegment } from './segment.js';
 import { registerServe } from './serve.js';
 
 /** Every command of SPEC's CLI contract. One file per command; each registers itself here. */
@@ -21,5 +23,7 @@ export function registerCommands(program: Command): void {
   registerAnalyze(program);
   registerFit(program);
   registerPlan(program);
+  registerReport(program);
+  registerSegment(program);
   registerLaterCommands(program);
 }
