@@ -11,6 +11,7 @@ import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { AppError } from '../core/errors.js';
 import type { FileFormat } from './fileFormat.js';
+import { PlainCsvSplitter, type RecordDelimiter } from './plainCsv.js';
 
 /** One record as read: CSV cells, or a JSON object (or the line that failed to parse). */
 export type SourceRecord =
@@ -52,17 +53,7 @@ export async function openRecordSource(path: string, format: FileFormat): Promis
   }
   if (format.layout === 'jsonl') return { ...base, header: null, chunks: jsonLineChunks(text) };
 
-  const parser = text.pipe(
-    parse({
-      bom: true,
-      delimiter: format.delimiter,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: false,
-    }),
-  );
-  text.on('error', (error) => parser.destroy(error));
-  const chunks = csvChunks(parser);
+  const chunks = csvChunks(text, format.delimiter);
   const first = await chunks.next();
   const firstChunk = first.done ? [] : first.value;
   const headerRecord = firstChunk.shift();
@@ -108,16 +99,91 @@ async function* readableChunks<T>(stream: Readable): AsyncGenerator<T[]> {
   }
 }
 
-async function* csvChunks(parser: Readable): AsyncGenerator<SourceRecord[]> {
+/** The synchronous core of csv-parse's stream (`Parser.api`): records of a buffer, or an error. */
+interface CsvParserCore {
+  parse(
+    buffer: Buffer | undefined,
+    end: boolean,
+    push: (record: string[]) => void,
+    close: () => void,
+  ): Error | undefined;
+}
+
+/** csv-parse with the options of every import; `recordDelimiter` when the file's is known. */
+function fullCsvParser(delimiter: string, recordDelimiter: RecordDelimiter | null): CsvParserCore {
+  const parser = parse({
+    bom: false,
+    delimiter,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: false,
+    ...(recordDelimiter ? { record_delimiter: recordDelimiter } : {}),
+  }) as unknown as { api?: CsvParserCore };
+  if (typeof parser.api?.parse !== 'function') throw new Error('csv-parse no longer exposes Parser.api');
+  return parser.api;
+}
+
+/**
+ * CSV records: split by PlainCsvSplitter while the text has no quote, then by csv-parse (its
+ * synchronous core) from the first quote to the end of the file. One byte-order mark is skipped.
+ */
+export async function* csvChunks(text: Readable, delimiter: string): AsyncGenerator<SourceRecord[]> {
   let row = 0;
-  try {
-    for await (const records of readableChunks<string[]>(parser)) {
-      yield records.map((cells) => ({ row: ++row, cells }));
+  const decoder = new StringDecoder('utf8');
+  const plain = new PlainCsvSplitter(delimiter);
+  let full: CsvParserCore | null = null;
+  let atStart = true;
+  let failure: unknown = null;
+  const numbered = (records: string[][]): SourceRecord[] => records.map((cells) => ({ row: ++row, cells }));
+  /** Records of the next piece of text (or of the end, for null). */
+  const recordsOf = (piece: string | null): string[][] => {
+    if (full === null) {
+      const records = piece === null ? plain.end() : plain.push(piece);
+      if (records !== null) return records;
+      full = fullCsvParser(delimiter, plain.recordDelimiter);
+      const rest = plain.takeRest();
+      const out: string[][] = [];
+      const error = full.parse(Buffer.from(rest), piece === null, (r: string[]) => out.push(r), noop);
+      if (error) failure = error;
+      return out;
     }
+    const out: string[][] = [];
+    const error = full.parse(
+      piece === null ? undefined : Buffer.from(piece),
+      piece === null,
+      (r: string[]) => out.push(r),
+      noop,
+    );
+    if (error) failure = error;
+    return out;
+  };
+  try {
+    for await (const pieces of readableChunks<Buffer | string>(text)) {
+      let piece = pieces.map((p) => (typeof p === 'string' ? p : decoder.write(p))).join('');
+      if (atStart && piece !== '') {
+        if (piece.charCodeAt(0) === 0xfeff) piece = piece.slice(1);
+        atStart = false;
+      }
+      const records = recordsOf(piece);
+      // Records before an unreadable spot are imported; the error names the row after them.
+      if (records.length > 0) yield numbered(records);
+      if (failure) throw failure;
+    }
+    const tail = decoder.end();
+    if (tail !== '') {
+      const records = recordsOf(atStart && tail.charCodeAt(0) === 0xfeff ? tail.slice(1) : tail);
+      if (records.length > 0) yield numbered(records);
+      if (failure) throw failure;
+    }
+    const last = recordsOf(null);
+    if (last.length > 0) yield numbered(last);
+    if (failure) throw failure;
   } catch (error) {
     throw unreadable(error, row + 1);
   }
 }
+
+function noop(): void {}
 
 function unreadable(error: unknown, row: number): unknown {
   if (error instanceof AppError) return error;
