@@ -7,6 +7,7 @@ import * as m006 from './006_demo.js';
 import * as m007 from './007_name_matching.js';
 import * as m008 from './008_order_history_index.js';
 import * as m009 from './009_diagnosis.js';
+import * as m010 from './010_tasks.js';
 import type { Engine } from './columns.js';
 
 export type { Engine } from './columns.js';
@@ -28,4 +29,5 @@ export const migrations: Record<string, EngineMigration> = {
   '007_name_matching': m007,
   '008_order_history_index': m008,
   '009_diagnosis': m009,
+  '010_tasks': m010,
 };
