@@ -195,6 +195,50 @@ describe.each(MODES)('importFile on $label', ({ engine, threads }) => {
     expect(await count('orders')).toBe(250);
   });
 
+  it('counts exactly when stored, changed and new ids share a multi-row statement', async () => {
+    await run('customers', aFile(`base8-${engine}.csv`, CUSTOMERS));
+    const line = (i: number, amount: number) =>
+      `O${i},C${1 + (i % 2)},2024-02-${String(1 + (i % 28)).padStart(2, '0')},${amount}`;
+    const header = 'order_id,customer_id,ordered_at,amount';
+    const first = Array.from({ length: 300 }, (_, i) => line(i, 100 + i));
+    expect(
+      await run('orders', aFile(`mixed1-${engine}.csv`, `${[header, ...first].join('\n')}\n`)),
+    ).toMatchObject({
+      inserted: 300,
+      updated: 0,
+      unchanged: 0,
+    });
+    // Stored ids interleaved with new ones, every 7th stored one changed; 130-row batches fill
+    // two 64-row statements and two single-row ones each.
+    const second = Array.from({ length: 500 }, (_, k) => {
+      const i = k % 2 === 0 ? k / 2 : 1000 + k;
+      return line(i, i < 300 && i % 7 === 0 ? 5000 : 100 + i);
+    });
+    const summary = await run(
+      'orders',
+      aFile(`mixed2-${engine}.csv`, `${[header, ...second].join('\n')}\n`),
+      {
+        batchRows: 130,
+      },
+    );
+    expect(summary).toMatchObject({ rows: 500, inserted: 250, updated: 36, unchanged: 214 });
+    const runs = await storage.db.selectFrom('import_batches').selectAll().orderBy('id').execute();
+    expect(runs.at(-1)).toMatchObject({
+      rows: 500,
+      inserted: 250,
+      updated: 36,
+      unchanged: 214,
+      status: 'done',
+    });
+    expect(await count('orders')).toBe(550);
+    const changed = await storage.db
+      .selectFrom('orders')
+      .select('amount')
+      .where('order_id', '=', 'O7')
+      .executeTakeFirst();
+    expect(Number(changed?.amount)).toBe(5000);
+  });
+
   it('reads a Shift_JIS (CP932) file with Japanese headers and says so', async () => {
     const csv =
       '顧客コード,会社名,都道府県,従業員数\r\nC1,株式会社髙橋製作所,東京都,１２０\r\nC2,㈱ﾃｽﾄ,大阪府,45名\r\n';

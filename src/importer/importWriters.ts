@@ -2,9 +2,11 @@
  * Storing validated rows, one whole batch per transaction, with exact inserted / updated /
  * unchanged counts. The batch's counters in `import_batches` are updated in the same
  * transaction, so a crash or kill leaves whole batches and a run record that matches them.
- * SQLite: raw prepared statements on the better-sqlite3 handle (an insert, and for an id already
- * stored an update that only fires when a column differs). PostgreSQL: one
- * `INSERT … SELECT FROM unnest(…) ON CONFLICT DO UPDATE … WHERE … IS DISTINCT FROM` per batch.
+ * SQLite: raw prepared statements on the better-sqlite3 handle: per 64 rows, a count of the ids
+ * already stored (skipped when the table was empty at the start of the run) and one
+ * `INSERT … ON CONFLICT DO UPDATE … WHERE` a column differs; the counts follow from the two.
+ * PostgreSQL: one `INSERT … SELECT FROM unnest(…) ON CONFLICT DO UPDATE … WHERE … IS DISTINCT
+ * FROM` per batch.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type pg from 'pg';
@@ -88,10 +90,16 @@ async function loadEmailOwners(storage: Storage): Promise<Map<string, EmailOwner
 
 /** Rows per multi-row INSERT: fewer statement calls, well under SQLite's bound-parameter limit. */
 const ROWS_PER_INSERT = 64;
+/** The page cache while an import writes (KiB, as a negative cache_size): the id and customer indexes stay in memory. */
+const IMPORT_CACHE_KIB = 64 * 1024;
 
 class SqliteWriter implements ImportWriter {
   private readonly lookup: BetterSqlite3.Statement;
   private readonly writeAll: (runId: number, rows: readonly StoredValues[], tally: BatchTally) => WriteCounts;
+  private readonly anyStored: BetterSqlite3.Statement;
+  /** Whether the table was empty when the run started: then no row of the run can meet a stored id. */
+  private startedEmpty = false;
+  private cacheSizeBefore: number | null = null;
 
   constructor(
     private readonly storage: Storage,
@@ -101,60 +109,62 @@ class SqliteWriter implements ImportWriter {
     const names = spec.columns.map(([name]) => name);
     const rest = names.slice(1);
     const tuple = `(${names.map(() => '?').join(', ')}, ?)`;
-    const insertSql = (rows: number) =>
-      `insert into ${spec.table} (${names.join(', ')}, import_batch_id) values ${Array.from({ length: rows }, () => tuple).join(', ')} on conflict (${spec.idColumn}) do nothing`;
-    const insertMany = sqlite.prepare(insertSql(ROWS_PER_INSERT));
-    const insertOne = sqlite.prepare(insertSql(1));
-    const storedRun = sqlite
-      .prepare(`select import_batch_id from ${spec.table} where ${spec.idColumn} = ?`)
-      .pluck();
-    const update = sqlite.prepare(
-      `update ${spec.table} set ${rest.map((c) => `${c} = ?`).join(', ')}, import_batch_id = ? where ${spec.idColumn} = ? and (${rest.join(', ')}) is not (${rest.map(() => '?').join(', ')})`,
-    );
+    // One statement inserts new ids and updates stored ones whose columns differ; a stored row
+    // that would not change is left alone (and keeps its import_batch_id).
+    const upsertSql = (rows: number) =>
+      `insert into ${spec.table} (${names.join(', ')}, import_batch_id) values ${Array.from({ length: rows }, () => tuple).join(', ')}
+       on conflict (${spec.idColumn}) do update set ${rest.map((c) => `${c} = excluded.${c}`).join(', ')}, import_batch_id = excluded.import_batch_id
+       where (${rest.map((c) => `${spec.table}.${c}`).join(', ')}) is not (${rest.map((c) => `excluded.${c}`).join(', ')})`;
+    const storedSql = (rows: number) =>
+      `select count(*) from ${spec.table} where ${spec.idColumn} in (${Array.from({ length: rows }, () => '?').join(', ')})`;
+    const upsertMany = sqlite.prepare(upsertSql(ROWS_PER_INSERT));
+    const upsertOne = sqlite.prepare(upsertSql(1));
+    const storedMany = sqlite.prepare(storedSql(ROWS_PER_INSERT)).pluck();
+    const storedOne = sqlite.prepare(storedSql(1)).pluck();
+    this.anyStored = sqlite.prepare(`select exists (select 1 from ${spec.table})`).pluck();
     this.lookup = sqlite.prepare('select merged_into from customers where customer_id = ?').pluck();
     const tallyRun = sqlite.prepare(
       'update import_batches set rows = rows + ?, accepted = accepted + ?, rejected = rejected + ?, inserted = inserted + ?, updated = updated + ?, unchanged = unchanged + ? where id = ?',
     );
     const width = names.length + 1;
     const manyParams: (string | number | null)[] = new Array(width * ROWS_PER_INSERT);
-    const updateParams: (string | number | null)[] = new Array(rest.length * 2 + 2);
-    /** An id already stored before this run: update it when a column differs. */
-    const updateExisting = (values: StoredValues, runId: number, counts: WriteCounts) => {
-      // Parameters: the new values, the run, the id, the new values again for the comparison.
-      for (let k = 1; k < values.length; k++) {
-        updateParams[k - 1] = values[k] ?? null;
-        updateParams[rest.length + 1 + k] = values[k] ?? null;
+    const manyIds: (string | number | null)[] = new Array(ROWS_PER_INSERT);
+    const oneParams: (string | number | null)[] = new Array(width);
+    const oneId: (string | number | null)[] = [null];
+    /**
+     * Writes rows[start, start + n) with one statement. Ids are unique within a run, so the ids
+     * counted as stored just before are exactly the conflicts: changes beyond the new rows are updates.
+     */
+    const write = (
+      rows: readonly StoredValues[],
+      start: number,
+      n: number,
+      runId: number,
+      counts: WriteCounts,
+    ) => {
+      const params = n === 1 ? oneParams : manyParams;
+      const ids = n === 1 ? oneId : manyIds;
+      for (let r = 0; r < n; r++) {
+        const values = rows[start + r] ?? [];
+        const base = r * width;
+        for (let c = 0; c < values.length; c++) params[base + c] = values[c] ?? null;
+        params[base + values.length] = runId;
+        ids[r] = values[0] ?? null;
       }
-      updateParams[rest.length] = runId;
-      updateParams[rest.length + 1] = values[0] ?? null;
-      if (update.run(updateParams).changes === 1) counts.updated++;
-      else counts.unchanged++;
+      const stored = this.startedEmpty ? 0 : ((n === 1 ? storedOne : storedMany).get(ids) as number);
+      const changes = (n === 1 ? upsertOne : upsertMany).run(params).changes;
+      const inserted = n - stored;
+      const updated = changes - inserted;
+      counts.inserted += inserted;
+      counts.updated += updated;
+      counts.unchanged += stored - updated;
     };
     this.writeAll = sqlite.transaction((runId: number, rows: readonly StoredValues[], tally: BatchTally) => {
       const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0 };
       let start = 0;
-      for (; start + ROWS_PER_INSERT <= rows.length; start += ROWS_PER_INSERT) {
-        for (let r = 0; r < ROWS_PER_INSERT; r++) {
-          const values = rows[start + r] ?? [];
-          const base = r * width;
-          for (let c = 0; c < values.length; c++) manyParams[base + c] = values[c] ?? null;
-          manyParams[base + values.length] = runId;
-        }
-        const inserted = insertMany.run(manyParams).changes;
-        counts.inserted += inserted;
-        if (inserted === ROWS_PER_INSERT) continue;
-        // Some ids were stored before: ids are unique within a run, so a row carrying this run's
-        // id was just inserted, and any other was stored by an earlier import.
-        for (let r = 0; r < ROWS_PER_INSERT; r++) {
-          const values = rows[start + r] ?? [];
-          if (storedRun.get(values[0]) !== runId) updateExisting(values, runId, counts);
-        }
-      }
-      for (; start < rows.length; start++) {
-        const values = rows[start] ?? [];
-        if (insertOne.run([...values, runId]).changes === 1) counts.inserted++;
-        else updateExisting(values, runId, counts);
-      }
+      for (; start + ROWS_PER_INSERT <= rows.length; start += ROWS_PER_INSERT)
+        write(rows, start, ROWS_PER_INSERT, runId, counts);
+      for (; start < rows.length; start++) write(rows, start, 1, runId, counts);
       tallyRun.run(
         tally.rows,
         tally.accepted,
@@ -188,6 +198,9 @@ class SqliteWriter implements ImportWriter {
   }
 
   async startRun(kind: ImportKind, file: string, startedAt: string): Promise<number> {
+    this.startedEmpty = this.anyStored.get() === 0;
+    this.cacheSizeBefore ??= Number(this.sqlite.pragma('cache_size', { simple: true }));
+    this.sqlite.pragma(`cache_size = ${-IMPORT_CACHE_KIB}`);
     const result = this.sqlite
       .prepare("insert into import_batches (kind, file, started_at, status) values (?, ?, ?, 'running')")
       .run(kind, file, startedAt);
@@ -199,6 +212,8 @@ class SqliteWriter implements ImportWriter {
   }
 
   async finishRun(runId: number, status: 'done' | 'failed', finishedAt: string): Promise<void> {
+    if (this.cacheSizeBefore !== null) this.sqlite.pragma(`cache_size = ${this.cacheSizeBefore}`);
+    this.cacheSizeBefore = null;
     this.sqlite
       .prepare('update import_batches set status = ?, finished_at = ? where id = ?')
       .run(status, finishedAt, runId);
