@@ -11,8 +11,8 @@ import type { Storage } from '../storage/index.js';
 import { reapproachList } from '../storage/reasonReportQueries.js';
 import { getSegment, saveSegment, segmentMembers } from '../storage/segmentQueries.js';
 import { customerJson } from './customerJson.js';
-import type { DiagnosisSummary } from './diagnoseAndPrioritise.js';
 import { detectModels } from './detectModels.js';
+import type { DiagnosisSummary } from './diagnoseAndPrioritise.js';
 import { runAnalysis } from './runAnalysis.js';
 
 const AS_OF = '2025-06-30';
