@@ -116,6 +116,7 @@ async function seed(storage: Storage): Promise<void> {
       display_name: '佐藤',
       role: 'sales_rep',
       created_at: '2025-01-01T00:00:00Z',
+      disabled: 0,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
