@@ -417,3 +417,29 @@ export async function diagnoseAndPrioritise(
     seconds: Math.round((now().getTime() - started.getTime()) / 100) / 10,
   };
 }
+
+
+/** The diagnosis part of the `mezame analyze` text summary (empty when the run has none). */
+export function diagnosisLines(summary: { diagnosis?: DiagnosisSummary }): string[] {
+  const d = summary.diagnosis;
+  if (!d) return [];
+  const reasons = Object.entries(d.reasons)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${v.toLocaleString('en')}`)
+    .join(', ');
+  const ranks = ['A', 'B', 'C', 'D'].map((r) => `${r} ${(d.ranks[r] ?? 0).toLocaleString('en')}`).join(', ');
+  const m = d.reactivation_model;
+  const lines = [
+    '',
+    `Diagnosed ${d.customers.toLocaleString('en')} at-risk, dormant and lost customers (${d.overrides} reasons recorded by a person)`,
+    `  reasons: ${reasons || '-'}`,
+    `  ranks: ${ranks}`,
+    m.trained
+      ? `  reactivation model: ${m.episodes.toLocaleString('en')} past dormant episodes (${m.snapshots.length} snapshots), held-out from ${m.test_from_day}: AUC ${m.auc?.toFixed(3)}, calibration error ${m.calibration_error?.toFixed(3)}, base rate ${((m.base_rate ?? 0) * 100).toFixed(1)} %`
+      : `  reactivation probability: fallback (${m.fallback_reason})`,
+    `  reason resolved: ${d.reapproach.flagged.toLocaleString('en')} customers flagged by ${d.reapproach.changes} changes (${d.reapproach.newly_flagged} new) — mezame report reapproach`,
+  ];
+  if (d.segments_counted > 0) lines.push(`  segments recounted: ${d.segments_counted}`);
+  return lines;
+}
+

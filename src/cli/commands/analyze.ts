@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { customerJson } from '../../analysis/customerJson.js';
 import { detectModels } from '../../analysis/detectModels.js';
+import { diagnosisLines } from '../../analysis/diagnoseAndPrioritise.js';
 import { type AnalysisProgress, type AnalysisSummary, runAnalysis } from '../../analysis/runAnalysis.js';
 import { LIFECYCLE_STATUSES } from '../../core/detect/lifecycleStatus.js';
 import { customerStates } from '../../storage/analysisQueries.js';
@@ -200,6 +201,7 @@ export function renderSummary(s: AnalysisSummary, outDir?: string): string {
       'Note: this as-of day is earlier than the latest run, so the status history was left unchanged.',
     );
   }
+  lines.push(...diagnosisLines(s as Parameters<typeof diagnosisLines>[0]));
   if (outDir) lines.push(`CSV per status written to ${outDir}`);
   return `${lines.join('\n')}\n`;
 }
