@@ -27,6 +27,7 @@ import {
   prioritiseCustomer,
   trainReactivationModel,
 } from '../core/prioritise/index.js';
+import { dormantFeatures } from '../core/prioritise/pastEpisodes.js';
 import {
   type CustomerEvidence,
   changesUpTo,
@@ -40,7 +41,7 @@ import {
   writeDiagnosis,
 } from '../storage/diagnosisQueries.js';
 import type { Storage } from '../storage/index.js';
-import { dormantFeatures, pastDormantEpisodes } from '../storage/reactivationHistory.js';
+import { pastDormantEpisodes } from '../storage/reactivationHistory.js';
 import { refreshSegmentCounts } from '../storage/segmentQueries.js';
 
 /** Emails counted for "no opens in the last N emails". */
@@ -418,7 +419,6 @@ export async function diagnoseAndPrioritise(
   };
 }
 
-
 /** The diagnosis part of the `mezame analyze` text summary (empty when the run has none). */
 export function diagnosisLines(summary: { diagnosis?: DiagnosisSummary }): string[] {
   const d = summary.diagnosis;
@@ -442,4 +442,3 @@ export function diagnosisLines(summary: { diagnosis?: DiagnosisSummary }): strin
   if (d.segments_counted > 0) lines.push(`  segments recounted: ${d.segments_counted}`);
   return lines;
 }
-
