@@ -1,0 +1,174 @@
+/**
+ * Versioned settings by key (migration 010): every save is a new version with who and when,
+ * written with its audit row in one transaction; the highest version is in force. Scoring
+ * settings are validated by the core's schema on the way in and on the way out.
+ */
+import type { Generated, Kysely } from 'kysely';
+import { AppError } from '../core/errors.js';
+import {
+  type ConfigViolation,
+  DEFAULT_SCORING_CONFIG,
+  parseScoringConfig,
+  type ScoringConfig,
+} from '../core/prioritise/scoringModel.js';
+import type { Database } from './schema.js';
+import type { Storage } from './storage.js';
+
+interface SettingsTable {
+  id: Generated<number>;
+  key: string;
+  version: number;
+  value: string;
+  created_at: string;
+  created_by: string;
+}
+type SettingsDatabase = Database & { settings: SettingsTable };
+
+function sdb(storage: Storage): Kysely<SettingsDatabase> {
+  return storage.db as unknown as Kysely<SettingsDatabase>;
+}
+
+export interface StoredSetting {
+  key: string;
+  version: number;
+  value: unknown;
+  created_at: string;
+  created_by: string;
+}
+
+/** The newest version of a setting, or null when it was never saved. */
+export async function getSetting(storage: Storage, key: string): Promise<StoredSetting | null> {
+  const row = await sdb(storage)
+    .selectFrom('settings')
+    .selectAll()
+    .where('key', '=', key)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(row.value);
+  } catch {
+    throw new AppError(
+      'invalid_input',
+      `stored setting ${key} version ${row.version} is not valid JSON; save it again`,
+    );
+  }
+  return { key, version: Number(row.version), value, created_at: row.created_at, created_by: row.created_by };
+}
+
+/** Every version of a setting, newest first (without values). */
+export async function listSettingVersions(storage: Storage, key: string) {
+  const rows = await sdb(storage)
+    .selectFrom('settings')
+    .select(['version', 'created_at', 'created_by'])
+    .where('key', '=', key)
+    .orderBy('version', 'desc')
+    .execute();
+  return rows.map((r) => ({ ...r, version: Number(r.version) }));
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/** Stores a new version of a setting with its audit row; returns the version number. */
+export async function saveSetting(
+  storage: Storage,
+  key: string,
+  value: unknown,
+  actor: string,
+  at: string,
+): Promise<number> {
+  try {
+    return await sdb(storage)
+      .transaction()
+      .execute(async (trx) => {
+        const last = await trx
+          .selectFrom('settings')
+          .select('version')
+          .where('key', '=', key)
+          .orderBy('version', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        const version = Number(last?.version ?? 0) + 1;
+        await trx
+          .insertInto('settings')
+          .values({ key, version, value: JSON.stringify(value), created_at: at, created_by: actor })
+          .execute();
+        await trx
+          .insertInto('audit_log')
+          .values({
+            at,
+            actor,
+            action: 'settings.save',
+            entity: 'settings',
+            entity_id: `${key}@${version}`,
+            details: JSON.stringify({ key, version }),
+          })
+          .execute();
+        return version;
+      });
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new AppError(
+        'conflict',
+        `another change to ${key} was saved at the same moment; nothing was stored, try again`,
+      );
+    }
+    throw error;
+  }
+}
+
+export const SCORING_SETTING_KEY = 'scoring';
+
+export class InvalidScoringConfigError extends AppError {
+  constructor(readonly violations: ConfigViolation[]) {
+    super(
+      'invalid_input',
+      `the scoring settings are invalid:\n${violations.map((v) => `  ${v.path || '(root)'}: ${v.message}`).join('\n')}`,
+    );
+  }
+}
+
+/** The scoring settings in force: the newest stored version, or the seed's defaults (version null). */
+export async function getScoringConfig(
+  storage: Storage,
+): Promise<{
+  version: number | null;
+  config: ScoringConfig;
+  created_at: string | null;
+  created_by: string | null;
+}> {
+  const stored = await getSetting(storage, SCORING_SETTING_KEY);
+  if (!stored) return { version: null, config: DEFAULT_SCORING_CONFIG, created_at: null, created_by: null };
+  const parsed = parseScoringConfig(stored.value);
+  if (!parsed.ok) {
+    throw new AppError(
+      'invalid_input',
+      `stored scoring settings version ${stored.version} are invalid; save a new version: ${parsed.violations
+        .map((v) => `${v.path}: ${v.message}`)
+        .join('; ')}`,
+    );
+  }
+  return {
+    version: stored.version,
+    config: parsed.config,
+    created_at: stored.created_at,
+    created_by: stored.created_by,
+  };
+}
+
+/** Validates and stores scoring settings as a new version; nothing is stored when invalid. */
+export async function saveScoringConfig(
+  storage: Storage,
+  value: unknown,
+  actor: string,
+  at: string,
+): Promise<number> {
+  const parsed = parseScoringConfig(value);
+  if (!parsed.ok) throw new InvalidScoringConfigError(parsed.violations);
+  return saveSetting(storage, SCORING_SETTING_KEY, parsed.config, actor, at);
+}
