@@ -121,12 +121,14 @@ class BatchPreparer {
   private readonly customTypes = new Map<string, number>();
   private readonly table;
   private readonly idColumn: string;
+  private readonly context: { now: Date };
 
   constructor(
     private readonly kind: ImportKind,
     private readonly directory: CustomerDirectory,
-    private readonly now: Date,
+    now: Date,
   ) {
+    this.context = { now };
     this.table = IMPORT_TABLES[kind];
     this.idColumn = ID_COLUMN[kind];
   }
@@ -138,20 +140,13 @@ class BatchPreparer {
   add(source: SourceRecord, record: Record<string, unknown>, violations: Violation[]): void {
     this.rowsRead++;
     const original = 'cells' in source ? source.cells : [source.line];
-    const reject = (found: readonly Violation[]) =>
-      this.pendingRejects.push({
-        row: source.row,
-        columns: found.map((v) => v.column),
-        reasons: found.map((v) => v.message),
-        original,
-      });
     if (violations.length > 0) {
-      reject(violations);
+      this.reject(source.row, violations, original);
       return;
     }
-    const checked = checkRow(this.kind, record, { now: this.now });
+    const checked = checkRow(this.kind, record, this.context);
     if (!checked.ok) {
-      reject(checked.violations);
+      this.reject(source.row, checked.violations, original);
       return;
     }
     const row = checked.row;
@@ -164,13 +159,17 @@ class BatchPreparer {
     } else {
       const earlier = this.seen.firstRowOf(id, source.row);
       if (earlier !== 0) {
-        reject([
-          {
-            column: this.idColumn,
-            code: 'duplicate_id',
-            message: `${this.idColumn} ${id} already appears on row ${earlier}; each id may appear once per file`,
-          },
-        ]);
+        this.reject(
+          source.row,
+          [
+            {
+              column: this.idColumn,
+              code: 'duplicate_id',
+              message: `${this.idColumn} ${id} already appears on row ${earlier}; each id may appear once per file`,
+            },
+          ],
+          original,
+        );
         return;
       }
     }
@@ -187,6 +186,15 @@ class BatchPreparer {
       values: storedValues(this.kind, row as RowByKind[ImportKind], customerRef, derivedId),
       customerRef,
       email,
+      original,
+    });
+  }
+
+  private reject(row: number, found: readonly Violation[], original: readonly string[]): void {
+    this.pendingRejects.push({
+      row,
+      columns: found.map((v) => v.column),
+      reasons: found.map((v) => v.message),
       original,
     });
   }
@@ -267,15 +275,22 @@ class BatchPreparer {
       }
     }
     if (this.customers.size > MAX_CACHED_CUSTOMERS) this.customers.clear();
-    const unknown = new Set<string>();
-    for (const p of batch)
-      if (p.customerRef !== null && !this.customers.has(p.customerRef)) unknown.add(p.customerRef);
-    if (unknown.size > 0) {
-      for (const [ref, id] of await this.directory.resolveCustomers([...unknown]))
-        this.customers.set(ref, id);
+    // One cache lookup per row; only the rows naming a customer not cached yet are visited again.
+    const unknown: PendingRow[] = [];
+    for (const p of batch) {
+      if (p.customerRef === null) {
+        p.values[1] = null;
+        continue;
+      }
+      const id = this.customers.get(p.customerRef);
+      if (id !== undefined) p.values[1] = id;
+      else if (this.customers.has(p.customerRef)) p.values[1] = null;
+      else unknown.push(p);
     }
-    for (const p of batch)
-      p.values[1] = p.customerRef === null ? null : (this.customers.get(p.customerRef) ?? null);
+    if (unknown.length === 0) return;
+    const refs = [...new Set(unknown.map((p) => p.customerRef as string))];
+    for (const [ref, id] of await this.directory.resolveCustomers(refs)) this.customers.set(ref, id);
+    for (const p of unknown) p.values[1] = this.customers.get(p.customerRef as string) ?? null;
   }
 
   private customerProblem(p: PendingRow): { column: string; message: string } | null {

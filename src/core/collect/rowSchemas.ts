@@ -425,20 +425,12 @@ function crossCellViolations(
   { now }: RowContext,
 ): Omit<RowViolation, 'row'>[] {
   const out: Omit<RowViolation, 'row'>[] = [];
-  const future = (column: string, value: string) =>
-    out.push({
-      column,
-      code: 'future_date',
-      message: `${column} ${value} is after the import time ${now.toISOString()}; a date in the future is a typing or export error`,
-    });
-  const order = (column: string, value: string, start: string) =>
-    out.push({ column, code: 'date_order', message: `${column} ${value} is before started_at ${start}` });
   if (kind === 'orders') {
     const r = row as OrderRow;
-    if (isAfter(r.ordered_at, now)) future('ordered_at', r.ordered_at);
+    if (isAfter(r.ordered_at, now)) out.push(futureDate('ordered_at', r.ordered_at, now));
   } else if (kind === 'events') {
     const r = row as EventRow;
-    if (isAfter(r.occurred_at, now)) future('occurred_at', r.occurred_at);
+    if (isAfter(r.occurred_at, now)) out.push(futureDate('occurred_at', r.occurred_at, now));
     if (r.customer_id === null && r.email === null) {
       out.push({
         column: 'customer_id',
@@ -449,12 +441,25 @@ function crossCellViolations(
   } else if (kind === 'subscriptions') {
     const r = row as SubscriptionRow;
     if (r.ended_at !== null && r.ended_at.slice(0, 10) < r.started_at.slice(0, 10))
-      order('ended_at', r.ended_at, r.started_at);
+      out.push(dateOrder('ended_at', r.ended_at, r.started_at));
   } else if (kind === 'changes') {
     const r = row as ChangeRow;
     if (r.resolved_at !== null && r.resolved_at.slice(0, 10) < r.started_at.slice(0, 10)) {
-      order('resolved_at', r.resolved_at, r.started_at);
+      out.push(dateOrder('resolved_at', r.resolved_at, r.started_at));
     }
   }
   return out;
+}
+
+// Module-level, not closures made per row: checkRow runs for every row of every import.
+function futureDate(column: string, value: string, now: Date): Omit<RowViolation, 'row'> {
+  return {
+    column,
+    code: 'future_date',
+    message: `${column} ${value} is after the import time ${now.toISOString()}; a date in the future is a typing or export error`,
+  };
+}
+
+function dateOrder(column: string, value: string, start: string): Omit<RowViolation, 'row'> {
+  return { column, code: 'date_order', message: `${column} ${value} is before started_at ${start}` };
 }
