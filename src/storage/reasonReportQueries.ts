@@ -5,7 +5,9 @@
  * reason a resolved problem or a price decrease answers). Aggregated in SQL on both engines.
  */
 import { type Kysely, sql } from 'kysely';
+import type { SegmentFilter } from '../core/prioritise/segmentFilter.js';
 import type { AnalysisDatabase } from './analysisQueries.js';
+import { segmentQuery } from './segmentQueries.js';
 import type { Storage } from './storage.js';
 
 export const LOST_STATUSES = ['early_dormant', 'mid_dormant', 'long_dormant', 'lost'] as const;
@@ -35,28 +37,39 @@ const GROUP_EXPRESSIONS: Record<ReasonReportGroup, ReturnType<typeof sql<string 
 };
 
 /**
- * Reasons by count and lost yearly revenue, biggest revenue first within each group.
+ * Reasons by count and lost yearly revenue, biggest revenue first within each group; only the
+ * customers of `segment` when one is given.
  *
  * @example await reasonsReport(storage, 'industry')
  */
 export async function reasonsReport(
   storage: Storage,
   by: ReasonReportGroup | null = null,
+  segment: SegmentFilter | null = null,
 ): Promise<ReasonReportRow[]> {
   const group = by === null ? sql<string | null>`null` : GROUP_EXPRESSIONS[by];
-  const rows = await adb(storage)
-    .selectFrom('customer_state as s')
-    .innerJoin('customers as c', 'c.customer_id', 's.customer_id')
-    .select((eb) => [
+  const base = segment ? segmentQuery(storage, segment) : null;
+  const query = (
+    base ??
+    adb(storage)
+      .selectFrom('customer_state as s')
+      .innerJoin('customers as c', 'c.customer_id', 's.customer_id')
+      .where('c.merged_into', 'is', null)
+  )
+    .select([
       group.as('grp'),
-      eb.fn.coalesce('s.reason_category', sql<string>`'unknown'`).as('reason'),
-      eb.fn.countAll<number | string>().as('customers'),
-      eb.fn.coalesce(eb.fn.sum<number | string>('s.yearly_value_yen'), sql<number>`0`).as('revenue'),
+      sql<string>`coalesce(s.reason_category, 'unknown')`.as('reason'),
+      sql<number | string>`count(*)`.as('customers'),
+      sql<number | string>`coalesce(sum(s.yearly_value_yen), 0)`.as('revenue'),
     ])
     .where('s.status', 'in', [...LOST_STATUSES])
-    .where('c.merged_into', 'is', null)
-    .groupBy(by === null ? [reasonExpression()] : [group, reasonExpression()])
-    .execute();
+    .groupBy(by === null ? [reasonExpression()] : [group, reasonExpression()]);
+  const rows = (await query.execute()) as {
+    grp: string | null;
+    reason: string;
+    customers: number | string;
+    revenue: number | string;
+  }[];
   const totals = new Map<string | null, { customers: number; revenue: number }>();
   const parsed = rows.map((r) => ({
     group: r.grp === null ? null : String(r.grp),

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { AppError } from '../../core/errors.js';
+import { parseSegmentFilter, type SegmentFilter } from '../../core/prioritise/segmentFilter.js';
 import type { Storage } from '../../storage/index.js';
 import {
   REASON_REPORT_GROUPS,
@@ -9,6 +10,7 @@ import {
   reapproachList,
   reasonsReport,
 } from '../../storage/reasonReportQueries.js';
+import { getSegment } from '../../storage/segmentQueries.js';
 import { notYetAvailable, printJson, withDatabase, withStorage } from '../context.js';
 
 interface ReportFlags {
@@ -16,6 +18,7 @@ interface ReportFlags {
   databaseUrl?: string;
   by?: string;
   change?: string;
+  segment?: string;
   all?: boolean;
   json?: boolean;
 }
@@ -28,6 +31,7 @@ const pct = (r: number) => `${(r * 100).toFixed(1)} %`;
 
 export interface ReasonsReportJson {
   by: ReasonReportGroup | null;
+  segment: string | null;
   totals: { customers: number; lost_yearly_revenue_yen: number };
   rows: ReasonReportRow[];
 }
@@ -35,10 +39,19 @@ export interface ReasonsReportJson {
 export async function buildReasonsReport(
   storage: Storage,
   by: ReasonReportGroup | null,
+  segmentName: string | null = null,
 ): Promise<ReasonsReportJson> {
-  const rows = await reasonsReport(storage, by);
+  let filter: SegmentFilter | null = null;
+  if (segmentName !== null) {
+    const segment = await getSegment(storage, segmentName);
+    if (!segment)
+      throw new AppError('not_found', `segment '${segmentName}' does not exist (mezame segment list)`);
+    filter = parseSegmentFilter(segment.filter);
+  }
+  const rows = await reasonsReport(storage, by, filter);
   return {
     by,
+    segment: segmentName,
     totals: {
       customers: rows.reduce((s, r) => s + r.customers, 0),
       lost_yearly_revenue_yen: rows.reduce((s, r) => s + r.lost_yearly_revenue_yen, 0),
@@ -52,7 +65,7 @@ function renderReasons(report: ReasonsReportJson): string {
     return 'No dormant or lost customers in the last analysis: run `mezame analyze` first.\n';
   }
   const lines = [
-    `Why we lose customers: ${report.totals.customers.toLocaleString('en')} dormant or lost customers, ${yen(report.totals.lost_yearly_revenue_yen)} yearly revenue`,
+    `Why we lose customers${report.segment ? ` (segment ${report.segment})` : ''}: ${report.totals.customers.toLocaleString('en')} dormant or lost customers, ${yen(report.totals.lost_yearly_revenue_yen)} yearly revenue`,
   ];
   let group: string | null | undefined;
   for (const r of report.rows) {
@@ -107,6 +120,7 @@ export function registerReport(program: Command): void {
     .command('report <kind>')
     .description('reasons (why we lose customers) | reapproach (reason resolved); kpi, lift, cohort… later')
     .option('--by <group>', `reasons: split by ${REASON_REPORT_GROUPS.join(' | ')}`)
+    .option('--segment <name>', 'reasons: only the customers of a saved segment')
     .option('--change <id>', 'reapproach: only customers flagged for this change')
     .option('--all', 'reapproach: include flagged customers who are no longer dormant')
     .option('--json', 'print one JSON document on stdout')
@@ -122,7 +136,7 @@ export function registerReport(program: Command): void {
     const by = parseBy(flags.by);
     await withStorage(flags, async (storage) => {
       if (kind === 'reasons') {
-        const report = await buildReasonsReport(storage, by);
+        const report = await buildReasonsReport(storage, by, flags.segment ?? null);
         if (flags.json) printJson(report);
         else process.stdout.write(renderReasons(report));
         return;

@@ -130,6 +130,13 @@ describe.each(ENGINES)('mezame segment and report on %s', (engine) => {
     expect(price?.group).toBe("O'Brien & Sons");
     expect(price?.customers).toBe(1);
     expect(price?.lost_yearly_revenue_yen).toBeGreaterThan(0);
+    const inSegment = await mezame(['report', 'reasons', '--segment', 'obrien', '--json', ...t.cliArgs]);
+    expect(inSegment.code).toBe(0);
+    const segmentReport = JSON.parse(inSegment.stdout) as ReasonsReportJson;
+    expect(segmentReport.segment).toBe('obrien');
+    expect(segmentReport.totals.customers).toBe(6);
+    expect(segmentReport.rows.map((r) => r.reason)).toContain('price');
+    expect((await mezame(['report', 'reasons', '--segment', 'nope', ...t.cliArgs])).code).toBe(2);
     expect((await mezame(['report', 'kpi', ...t.cliArgs])).code).toBe(2);
     expect((await mezame(['report', 'reasons', '--by', 'planet', ...t.cliArgs])).code).toBe(2);
     const reapproach = await mezame(['report', 'reapproach', ...t.cliArgs]);
