@@ -36,7 +36,7 @@ export interface TestServer {
   uploadDir: string;
   login(user: UserName): Promise<Session>;
   request(options: {
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
     url: string;
     as?: Session | null;
     token?: string;

@@ -23,6 +23,8 @@ import { registerCustomerRoutes } from './routes/customerRoutes.js';
 import { registerDashboardRoutes } from './routes/dashboardRoutes.js';
 import { IMPORT_CONTENT_TYPES, registerImportRoutes } from './routes/importRoutes.js';
 import { registerIngestRoutes } from './routes/ingestRoutes.js';
+import { registerSettingsRoutes } from './routes/settingsRoutes.js';
+import { registerTaskRoutes } from './routes/taskRoutes.js';
 import { registerTokenRoutes } from './routes/tokenRoutes.js';
 import { registerUserRoutes } from './routes/userRoutes.js';
 import { RouteTable, type ServerDeps } from './routeTable.js';
@@ -101,6 +103,8 @@ export async function buildServer(options: BuildServerOptions): Promise<MezameSe
   registerImportRoutes(routes, deps, imports);
   registerIngestRoutes(routes, deps, () => dashboardCache.clear());
   registerAuditRoutes(routes, deps);
+  registerTaskRoutes(routes, deps);
+  registerSettingsRoutes(routes, deps);
   routes.define(
     {
       method: 'GET',

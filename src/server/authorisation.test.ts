@@ -5,6 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../../test/engines.js';
 import { createTestServer, type Session, type TestServer } from '../../test/serverFixture.js';
+import { seedTaskState } from '../../test/taskFixture.js';
+import { DEFAULT_DEFINITION } from '../core/detect/dormancyDefinition.js';
+import { DEFAULT_SCORING_CONFIG } from '../core/prioritise/scoringModel.js';
+import { generateTasks } from '../storage/taskQueries.js';
 
 type Caller =
   | 'admin'
@@ -28,7 +32,7 @@ const CALLERS: Caller[] = [
 
 interface Case {
   name: string;
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   url: string;
   body?: (caller: Caller) => unknown;
   expect: Record<Caller, number>;
@@ -146,6 +150,68 @@ const CASES: Case[] = [
     }),
     expect: { ...signedInOnly(403, 403, 403, 403), ingestToken: 200 },
   },
+  // Tasks 1 and 2 are 田中's (C001 call, C002 visit), task 3 is 鈴木's (C003 visit). Outcomes
+  // carry a follow-up day in the past, so an allowed caller gets 400 after the scope check and
+  // nothing changes between callers.
+  { name: 'list tasks', method: 'GET', url: '/api/tasks', expect: signedInOnly(200, 200, 200, 200) },
+  {
+    name: 'generate tasks',
+    method: 'POST',
+    url: '/api/tasks/generate',
+    expect: signedInOnly(200, 200, 403, 403),
+  },
+  {
+    name: 'log outcome of own task',
+    method: 'POST',
+    url: '/api/tasks/1/outcome',
+    body: () => ({ outcome: 'appointment', follow_up_on: '2000-01-04' }),
+    expect: signedInOnly(400, 400, 400, 403),
+  },
+  {
+    name: "log outcome of another rep's task",
+    method: 'POST',
+    url: '/api/tasks/3/outcome',
+    body: () => ({ outcome: 'appointment', follow_up_on: '2000-01-04' }),
+    expect: signedInOnly(400, 400, 404, 403),
+  },
+  {
+    name: 'visit route',
+    method: 'GET',
+    url: '/api/tasks/route?date=2026-11-23',
+    expect: signedInOnly(200, 200, 200, 200),
+  },
+  {
+    name: 'read dormancy definition',
+    method: 'GET',
+    url: '/api/settings/definition',
+    expect: signedInOnly(200, 200, 200, 200),
+  },
+  {
+    name: 'save dormancy definition',
+    method: 'PUT',
+    url: '/api/settings/definition',
+    body: () => DEFAULT_DEFINITION,
+    expect: signedInOnly(200, 200, 403, 403),
+  },
+  {
+    name: 'dormancy definition suggestion',
+    method: 'GET',
+    url: '/api/settings/definition/suggestion',
+    expect: signedInOnly(200, 200, 403, 403),
+  },
+  {
+    name: 'read scoring settings',
+    method: 'GET',
+    url: '/api/settings/scoring',
+    expect: signedInOnly(200, 200, 200, 200),
+  },
+  {
+    name: 'save scoring settings',
+    method: 'PUT',
+    url: '/api/settings/scoring',
+    body: () => DEFAULT_SCORING_CONFIG,
+    expect: signedInOnly(200, 200, 403, 403),
+  },
   {
     name: 'who am I',
     method: 'GET',
@@ -176,6 +242,8 @@ describe.each(ENGINES)('API authorisation on %s', (engine) => {
 
   beforeAll(async () => {
     t = await createTestServer(engine);
+    await seedTaskState(t.storage);
+    await generateTasks(t.storage, { today: '2026-11-23', actor: 'test', now: '2026-11-22T09:00:00Z' });
     for (const user of ['admin', 'marketer', 'tanaka', 'viewer'] as const)
       sessions.set(user, await t.login(user));
     const admin = sessions.get('admin');
@@ -217,7 +285,12 @@ describe.each(ENGINES)('API authorisation on %s', (engine) => {
     const covered = new Set(
       CASES.map(
         (c) =>
-          `${c.method} ${c.url.replace(/C00\d|\/5(\/|$)|[0-9a-f-]{36}/g, (m) => (m.startsWith('/5') ? `/:id${m.slice(2)}` : ':id'))}`,
+          `${c.method} ${c.url
+            .replace(/\?.*$/, '')
+            .replace(/\/tasks\/\d+\//, '/tasks/:id/')
+            .replace(/C00\d|\/5(\/|$)|[0-9a-f-]{36}/g, (m) =>
+              m.startsWith('/5') ? `/:id${m.slice(2)}` : ':id',
+            )}`,
       ),
     );
     const declared = t.server.routes.specs.map((s) => `${s.method} ${s.url}`);
