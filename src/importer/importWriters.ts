@@ -61,7 +61,16 @@ function followMerges(start: string, mergedInto: Map<string, string | null>): st
   return id;
 }
 
-async function loadEmailOwners(storage: Storage): Promise<Map<string, EmailOwner>> {
+interface EmailRow {
+  customer_id: string;
+  email: string | null;
+}
+
+/** Lower-case email → owner, from customers' own addresses first, then contacts' remaining ones. */
+function emailOwnersOf(
+  customers: readonly EmailRow[],
+  contacts: readonly EmailRow[],
+): Map<string, EmailOwner> {
   const owners = new Map<string, EmailOwner>();
   const add = (email: string, customerId: string, fromCustomers: Set<string> | null) => {
     const key = email.normalize('NFKC').trim().toLowerCase();
@@ -70,22 +79,64 @@ async function loadEmailOwners(storage: Storage): Promise<Map<string, EmailOwner
     else if (current !== customerId && (fromCustomers === null || !fromCustomers.has(key)))
       owners.set(key, AMBIGUOUS);
   };
+  for (const c of customers) if (c.email) add(c.email, c.customer_id, null);
+  // A customer's own address wins over a contact's; contacts only fill the remaining addresses.
+  const ownAddresses = new Set(owners.keys());
+  for (const c of contacts) if (c.email) add(c.email, c.customer_id, ownAddresses);
+  return owners;
+}
+
+async function loadEmailOwners(storage: Storage): Promise<Map<string, EmailOwner>> {
   const customers = await storage.db
     .selectFrom('customers')
     .select(['customer_id', 'email'])
     .where('email', 'is not', null)
     .where('merged_into', 'is', null)
     .execute();
-  for (const c of customers) if (c.email) add(c.email, c.customer_id, null);
-  // A customer's own address wins over a contact's; contacts only fill the remaining addresses.
-  const ownAddresses = new Set(owners.keys());
   const contacts = await storage.db
     .selectFrom('contacts')
     .select(['customer_id', 'email'])
     .where('email', 'is not', null)
     .execute();
-  for (const c of contacts) if (c.email) add(c.email, c.customer_id, ownAddresses);
-  return owners;
+  return emailOwnersOf(customers, contacts);
+}
+
+/**
+ * Customer lookups on a better-sqlite3 connection alone (no Kysely): the import's writer uses
+ * it, and so does the preparing worker on its own read-only connection, which keeps the
+ * worker's start short.
+ */
+export class SqliteCustomerDirectory {
+  private readonly lookup: BetterSqlite3.Statement;
+
+  constructor(private readonly sqlite: BetterSqlite3.Database) {
+    this.lookup = sqlite.prepare('select merged_into from customers where customer_id = ?').pluck();
+  }
+
+  async resolveCustomers(ids: readonly string[]): Promise<Map<string, string | null>> {
+    const mergedInto = new Map<string, string | null>();
+    const visit = (id: string) => {
+      for (let hop = 0; hop < MAX_MERGE_HOPS && !mergedInto.has(id); hop++) {
+        const row = this.lookup.get(id) as string | null | undefined;
+        if (row === undefined) return;
+        mergedInto.set(id, row);
+        if (row === null) return;
+        id = row;
+      }
+    };
+    for (const id of ids) visit(id);
+    return new Map(ids.map((id) => [id, followMerges(id, mergedInto)]));
+  }
+
+  async emailOwners(): Promise<Map<string, EmailOwner>> {
+    const customers = this.sqlite
+      .prepare('select customer_id, email from customers where email is not null and merged_into is null')
+      .all() as EmailRow[];
+    const contacts = this.sqlite
+      .prepare('select customer_id, email from contacts where email is not null')
+      .all() as EmailRow[];
+    return emailOwnersOf(customers, contacts);
+  }
 }
 
 /** Rows per multi-row INSERT: fewer statement calls, well under SQLite's bound-parameter limit. */
@@ -94,7 +145,7 @@ const ROWS_PER_INSERT = 64;
 const IMPORT_CACHE_KIB = 64 * 1024;
 
 class SqliteWriter implements ImportWriter {
-  private readonly lookup: BetterSqlite3.Statement;
+  private readonly directory: SqliteCustomerDirectory;
   private readonly writeAll: (runId: number, rows: readonly StoredValues[], tally: BatchTally) => WriteCounts;
   private readonly anyStored: BetterSqlite3.Statement;
   /** Whether the table was empty when the run started: then no row of the run can meet a stored id. */
@@ -122,7 +173,7 @@ class SqliteWriter implements ImportWriter {
     const storedMany = sqlite.prepare(storedSql(ROWS_PER_INSERT)).pluck();
     const storedOne = sqlite.prepare(storedSql(1)).pluck();
     this.anyStored = sqlite.prepare(`select exists (select 1 from ${spec.table})`).pluck();
-    this.lookup = sqlite.prepare('select merged_into from customers where customer_id = ?').pluck();
+    this.directory = new SqliteCustomerDirectory(sqlite);
     const tallyRun = sqlite.prepare(
       'update import_batches set rows = rows + ?, accepted = accepted + ?, rejected = rejected + ?, inserted = inserted + ?, updated = updated + ?, unchanged = unchanged + ? where id = ?',
     );
@@ -178,23 +229,12 @@ class SqliteWriter implements ImportWriter {
     });
   }
 
-  async resolveCustomers(ids: readonly string[]): Promise<Map<string, string | null>> {
-    const mergedInto = new Map<string, string | null>();
-    const visit = (id: string) => {
-      for (let hop = 0; hop < MAX_MERGE_HOPS && !mergedInto.has(id); hop++) {
-        const row = this.lookup.get(id) as string | null | undefined;
-        if (row === undefined) return;
-        mergedInto.set(id, row);
-        if (row === null) return;
-        id = row;
-      }
-    };
-    for (const id of ids) visit(id);
-    return new Map(ids.map((id) => [id, followMerges(id, mergedInto)]));
+  resolveCustomers(ids: readonly string[]): Promise<Map<string, string | null>> {
+    return this.directory.resolveCustomers(ids);
   }
 
   emailOwners(): Promise<Map<string, EmailOwner>> {
-    return loadEmailOwners(this.storage);
+    return this.directory.emailOwners();
   }
 
   async startRun(kind: ImportKind, file: string, startedAt: string): Promise<number> {

@@ -2,13 +2,13 @@
  * The preparing worker's thread: reads, checks and resolves the file's rows into whole batches
  * (batchPreparer.ts) and posts each to the importing thread, which writes it. At most
  * PIPELINE_DEPTH batches wait unwritten, so memory stays bounded on a file of any size.
- * Customers are looked up through the worker's own connection to the same SQLite file.
+ * Customers are looked up through the worker's own read-only connection to the same SQLite file.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import BetterSqlite3 from 'better-sqlite3';
 import { AppError } from '../core/errors.js';
-import { openStorage } from '../storage/index.js';
 import { prepareBatches } from './batchPreparer.js';
-import { importWriter } from './importWriters.js';
+import { SqliteCustomerDirectory } from './importWriters.js';
 import { PIPELINE_DEPTH, type WorkerData, type WorkerMessage } from './preparingWorker.js';
 
 const port = parentPort;
@@ -26,10 +26,12 @@ port.on('message', (message: unknown) => {
 const post = (message: WorkerMessage) => port.postMessage(message);
 
 async function prepare(): Promise<void> {
-  const storage = await openStorage({ dbFile: data.dbFile });
+  // Read-only and without Kysely or migrations: the importing thread opened the file already.
+  const sqlite = new BetterSqlite3(data.dbFile, { readonly: true, fileMustExist: true });
   try {
+    sqlite.pragma('busy_timeout = 30000');
     const settings = { ...data.settings, now: new Date(data.settings.now) };
-    const stream = await prepareBatches(settings, importWriter(storage, settings.kind));
+    const stream = await prepareBatches(settings, new SqliteCustomerDirectory(sqlite));
     try {
       post({ type: 'header', header: stream.header, warnings: stream.warnings });
       for await (const batch of stream.batches) {
@@ -46,7 +48,7 @@ async function prepare(): Promise<void> {
       stream.close();
     }
   } finally {
-    await storage.close();
+    sqlite.close();
   }
 }
 
