@@ -6,9 +6,12 @@ import { navigate, useLocation } from './router';
 import { CustomerScreen } from './screens/CustomerScreen';
 import { CustomersScreen } from './screens/CustomersScreen';
 import { DashboardScreen } from './screens/DashboardScreen';
+import { DefinitionSettingsScreen } from './screens/DefinitionSettingsScreen';
 import { ImportScreen } from './screens/ImportScreen';
 import { LinkLoginScreen } from './screens/LinkLoginScreen';
 import { LoginScreen } from './screens/LoginScreen';
+import { ScoringSettingsScreen } from './screens/ScoringSettingsScreen';
+import { TasksScreen } from './screens/TasksScreen';
 import { TokensScreen } from './screens/TokensScreen';
 import { UsersScreen } from './screens/UsersScreen';
 
@@ -55,6 +58,9 @@ function Shell() {
   else if (path === '/customers') screen = <CustomersScreen />;
   else if (path === '/import' && (user.role === 'admin' || user.role === 'marketer'))
     screen = <ImportScreen />;
+  else if (path === '/tasks') screen = <TasksScreen user={user} />;
+  else if (path === '/settings/definition') screen = <DefinitionSettingsScreen user={user} />;
+  else if (path === '/settings/scoring') screen = <ScoringSettingsScreen user={user} />;
   else if (path === '/settings/users' && user.role === 'admin') screen = <UsersScreen />;
   else if (path === '/settings/tokens' && user.role === 'admin') screen = <TokensScreen />;
   else screen = <DashboardScreen />;

@@ -162,12 +162,128 @@ export interface ApiToken {
   revoked_at: string | null;
 }
 
+export const TASK_OUTCOMES = [
+  'connected',
+  'no_answer',
+  'callback_requested',
+  'appointment',
+  'visited',
+  'not_interested',
+  'won_back',
+  'wrong_contact',
+  'do_not_contact',
+] as const;
+export type TaskOutcome = (typeof TASK_OUTCOMES)[number];
+export type TaskKind = 'call' | 'visit';
+export type ScriptStep = 'opening' | 'bridge' | 'offer' | 'ask' | 'closing';
+
+export interface TalkScript {
+  offer: string;
+  lines: { step: ScriptStep; text: string }[];
+  notes: string[];
+}
+
+export interface Task {
+  id: number;
+  customer_id: string;
+  customer_name: string;
+  owner: string | null;
+  kind: TaskKind;
+  due_on: string;
+  priority: number;
+  status: 'open' | 'done' | 'cancelled';
+  reason_category: string | null;
+  outcome: TaskOutcome | null;
+  note: string | null;
+  logged_by: string | null;
+  logged_at: string | null;
+  follow_up_of: number | null;
+  created_at: string;
+  script: { ja: TalkScript; en: TalkScript } | null;
+  context: {
+    last_purchase_day: string | null;
+    last_product: string | null;
+    months_since: number | null;
+    evidence: string[];
+    improvement: string | null;
+    contact_name: string | null;
+    former_contact_name: string | null;
+  } | null;
+  customer: {
+    prefecture: string | null;
+    address: string | null;
+    phone: string | null;
+    status: string | null;
+    rank: string | null;
+    expected_value: number | null;
+    recommended_channels: string[] | null;
+  };
+}
+
+export interface VisitRoute {
+  date: string;
+  base: { lat?: number; lng?: number; prefecture: string | null } | null;
+  total_km: number;
+  nearest_neighbour_km: number;
+  stops: { order: number; leg_km: number; placed_by: 'coordinates' | 'prefecture'; task: Task }[];
+  unplaced: Task[];
+}
+
+export interface LevelDescription {
+  level: string;
+  label: string;
+  rule: string;
+  description: string;
+}
+
+export interface DefinitionSettings {
+  version: number | null;
+  definition: Record<string, unknown> & { name: string; description?: string | null };
+  created_at: string | null;
+  created_by: string | null;
+  is_active: boolean;
+  levels: { ja: LevelDescription[]; en: LevelDescription[] };
+}
+
+export interface DefinitionSuggestion {
+  as_of: string;
+  basis: 'data' | 'preset';
+  definition: Record<string, unknown>;
+  reasoning: { code: string; ja: string; en: string }[];
+  levels: { ja: LevelDescription[]; en: LevelDescription[] };
+}
+
+export const CRITERIA = [
+  'past_value',
+  'dormancy_length',
+  'reason_solvability',
+  'competitor_use',
+  'geographic_proximity',
+  'digital_responsiveness',
+] as const;
+export type Criterion = (typeof CRITERIA)[number];
+
+export interface ScoringConfig {
+  weights: Record<Criterion, number>;
+  ranks: { A: number; B: number; C: number };
+  [section: string]: unknown;
+}
+
+export interface ScoringSettings {
+  version: number | null;
+  config: ScoringConfig;
+  defaults: ScoringConfig;
+  created_at: string | null;
+  created_by: string | null;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
     readonly field?: string,
+    readonly issues: { field: string; message: string }[] = [],
   ) {
     super(message);
   }
@@ -203,12 +319,22 @@ async function request<T>(
   const text = await response.text();
   const json = text === '' ? null : (JSON.parse(text) as unknown);
   if (!response.ok) {
-    const error = (json as { error?: { code?: string; message?: string; field?: string } } | null)?.error;
+    const error = (
+      json as {
+        error?: {
+          code?: string;
+          message?: string;
+          field?: string;
+          issues?: { field: string; message: string }[];
+        };
+      } | null
+    )?.error;
     throw new ApiError(
       response.status,
       error?.code ?? 'unknown',
       error?.message ?? response.statusText,
       error?.field,
+      error?.issues ?? [],
     );
   }
   return json as T;
@@ -247,6 +373,18 @@ export const api = {
   createToken: (name: string, scopes: string[]) =>
     request<{ id: number; token: string }>('POST', '/api/tokens', { name, scopes }),
   revokeToken: (id: number) => request<{ ok: true }>('DELETE', `/api/tokens/${id}`),
+  tasks: (query: URLSearchParams) => request<{ items: Task[] }>('GET', `/api/tasks?${query}`),
+  generateTasks: () =>
+    request<{ created: number; already_open: number; candidates: number }>('POST', '/api/tasks/generate'),
+  logOutcome: (id: number, body: { outcome: TaskOutcome; note?: string; follow_up_on?: string | null }) =>
+    request<{ task: Task; followUp: Task | null }>('POST', `/api/tasks/${id}/outcome`, body),
+  visitRoute: (query: URLSearchParams) => request<VisitRoute>('GET', `/api/tasks/route?${query}`),
+  definitionSettings: () => request<DefinitionSettings>('GET', '/api/settings/definition'),
+  definitionSuggestion: () => request<DefinitionSuggestion>('GET', '/api/settings/definition/suggestion'),
+  saveDefinition: (definition: Record<string, unknown>) =>
+    request<DefinitionSettings>('PUT', '/api/settings/definition', definition),
+  scoringSettings: () => request<ScoringSettings>('GET', '/api/settings/scoring'),
+  saveScoring: (config: ScoringConfig) => request<ScoringSettings>('PUT', '/api/settings/scoring', config),
   loginLink: (id: number) =>
     request<{ path: string; expires_at: string }>('POST', `/api/users/${id}/login-link`),
 };

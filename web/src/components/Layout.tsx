@@ -33,7 +33,10 @@ export function Layout({
         <nav className="nav">
           {item('/', t('nav.dashboard'))}
           {item('/customers', t('nav.customers'))}
+          {item('/tasks', t('nav.tasks'))}
           {canImport && item('/import', t('nav.import'))}
+          {user.role !== 'sales_rep' && item('/settings/definition', t('nav.definition'))}
+          {user.role !== 'sales_rep' && item('/settings/scoring', t('nav.scoring'))}
           {user.role === 'admin' && item('/settings/users', t('nav.users'))}
           {user.role === 'admin' && item('/settings/tokens', t('nav.tokens'))}
         </nav>
