@@ -8,23 +8,14 @@
  * customer's result depends on — the BG/NBD histogram and the peer purchase cycles — the second
  * decides each customer.
  */
-import {
-  analyseCustomer,
-  type CustomerDetection,
-  type DetectSettings,
-} from '../core/detect/analyseCustomer.js';
+import type { DetectSettings } from '../core/detect/analyseCustomer.js';
 import type { CustomerAggregate } from '../core/detect/customerFeatures.js';
-import { daysBetween, isIsoDay } from '../core/detect/isoDays.js';
-import {
-  DORMANT_STATUSES,
-  LIFECYCLE_STATUSES,
-  type LifecycleStatus,
-} from '../core/detect/lifecycleStatus.js';
+import { isIsoDay } from '../core/detect/isoDays.js';
+import { LIFECYCLE_STATUSES, type LifecycleStatus } from '../core/detect/lifecycleStatus.js';
 import { opportunityEstimate } from '../core/detect/opportunity.js';
-import { buildPeerCycles, MIN_OWN_INTERVALS, median, type PeerSample } from '../core/detect/purchaseCycle.js';
+import { buildPeerCycles } from '../core/detect/purchaseCycle.js';
 import { AppError } from '../core/errors.js';
 import {
-  type CustomerStateRow,
   finishAnalysisRun,
   latestRun,
   openResultWriter,
@@ -33,12 +24,21 @@ import {
 } from '../storage/analysisQueries.js';
 import { customerAggregates } from '../storage/detectionQueries.js';
 import type { Storage } from '../storage/index.js';
+import { MIN_CUSTOMERS_FOR_WORKERS, startAnalysisWorkers, workerDatabaseFile } from './analysisWorkers.js';
+import {
+  type AtRiskEntry,
+  decideChunk,
+  EXPECTED_PURCHASES_HORIZON_DAYS,
+  FitInputs,
+  type FitParams,
+  type HistogramRow,
+  P_ALIVE_BINS,
+  RunTally,
+} from './decideCustomers.js';
+import { detectModels } from './detectModels.js';
 import { diagnoseAndPrioritise } from './diagnoseAndPrioritise.js';
 
-/** Horizon of the expected purchases SPEC asks for (expected_purchases_90d). */
-export const EXPECTED_PURCHASES_HORIZON_DAYS = 90;
-const P_ALIVE_BINS = 10;
-const AT_RISK_HEAD = 10;
+export { EXPECTED_PURCHASES_HORIZON_DAYS };
 /**
  * Above this many distinct (x, t_x, T) rows the BG/NBD fit reads a histogram on a week grid
  * (t_x and T at the middle of their 7-day bin, still in days): a million customers over three
@@ -52,12 +52,10 @@ export const FIT_GRID_DAYS = 7;
 const CHUNK = 5_000;
 
 export interface AnalysisProgress {
-  phase: 'aggregate' | 'fit' | 'decide';
+  phase: 'aggregate' | 'fit' | 'decide' | 'diagnose';
   done: number;
   total: number;
 }
-
-type FitParams = { r: number; alpha: number; a: number; b: number };
 
 /**
  * The models Detect uses, behind the smallest interface runAnalysis needs: the dormancy
@@ -84,6 +82,11 @@ export interface AnalyzeOptions {
   now?: () => Date;
   onProgress?: (progress: AnalysisProgress) => void;
   batchSize?: number;
+  /**
+   * Worker threads for the per-customer work (SQLite files only, real models only). Default:
+   * 2 from MIN_CUSTOMERS_FOR_WORKERS customers up, else 0 (the main thread does it all).
+   */
+  workers?: number;
 }
 
 export interface BgnbdSummary {
@@ -115,13 +118,7 @@ export interface AnalysisSummary {
   newly_lost: number;
   health_levels: Record<'healthy' | 'caution' | 'warning' | 'danger', number>;
   gap_alerts: number;
-  at_risk_head: {
-    customer_id: string;
-    health_score: number | null;
-    health_level: string | null;
-    days_since_last_purchase: number | null;
-    overdue_ratio: number | null;
-  }[];
+  at_risk_head: AtRiskEntry[];
   cycle_sources: Record<string, number>;
   bgnbd: BgnbdSummary;
   opportunity: {
@@ -136,20 +133,6 @@ export interface AnalysisSummary {
   seconds: number;
   /** Wall seconds per phase: reading aggregates, the BG/NBD fit, deciding and writing. */
   phase_seconds: { aggregate: number; fit: number; decide: number };
-}
-
-function emptyStatusCounts(): Record<LifecycleStatus, number> {
-  return Object.fromEntries(LIFECYCLE_STATUSES.map((s) => [s, 0])) as Record<LifecycleStatus, number>;
-}
-
-/** BG/NBD inputs of one customer in whole days: repeat purchase days, recency, age. */
-function bgnbdInputs(agg: CustomerAggregate, asOf: string): { x: number; tx: number; T: number } | null {
-  if (!agg.firstPurchaseDay || !agg.lastPurchaseDay || agg.purchaseDays === 0) return null;
-  return {
-    x: agg.purchaseDays - 1,
-    tx: daysBetween(agg.firstPurchaseDay, agg.lastPurchaseDay),
-    T: daysBetween(agg.firstPurchaseDay, asOf),
-  };
 }
 
 /**
@@ -176,122 +159,101 @@ export async function runAnalysis(
   const runId = await startAnalysisRun(storage, asOf, started.toISOString(), version);
 
   try {
-    // Pass 1: aggregates, BG/NBD histogram, peer cycles.
-    const total = Number(
-      (
-        await storage.db
-          .selectFrom('customers')
-          .select((eb) => eb.fn.countAll<number | string>().as('n'))
-          .where('merged_into', 'is', null)
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
-    const aggregates: CustomerAggregate[] = [];
-    const histogram = new Map<string, { frequency: number; recency: number; T: number; count: number }>();
-    const peerSamples: PeerSample[] = [];
-    for await (const batch of customerAggregates(storage, asOf, { batchSize: options.batchSize })) {
-      for (const agg of batch) {
-        aggregates.push(agg);
-        const inputs = bgnbdInputs(agg, asOf);
-        if (inputs) {
-          const key = `${inputs.x},${inputs.tx},${inputs.T}`;
-          const row = histogram.get(key);
-          if (row) row.count++;
-          else histogram.set(key, { frequency: inputs.x, recency: inputs.tx, T: inputs.T, count: 1 });
-        }
-        if (agg.intervals.length >= MIN_OWN_INTERVALS) {
-          peerSamples.push({
-            category: agg.mainCategory,
-            industry: agg.industry,
-            ownCycleDays: median(agg.intervals) as number,
-          });
-        }
-      }
-      progress({ phase: 'aggregate', done: aggregates.length, total });
+    const dbFile = workerDatabaseFile(storage);
+    let workerCount = 0;
+    if (dbFile !== null && options.models === detectModels) {
+      workerCount = options.workers ?? ((await countCustomers(storage)) >= MIN_CUSTOMERS_FOR_WORKERS ? 2 : 0);
     }
-    const peers = buildPeerCycles(peerSamples);
-    const aggregated = now();
-
-    progress({ phase: 'fit', done: 0, total: histogram.size });
-    const fit = fitOrReason(models, fitHistogram([...histogram.values()]));
-    progress({ phase: 'fit', done: histogram.size, total: histogram.size });
-    const fitted = now();
-
-    // Pass 2: decide every customer, write in chunks inside one transaction.
-    const writer = await openResultWriter(storage, runId, asOf, { writeHistory: !historySkipped });
-    const statuses = emptyStatusCounts();
-    const healthLevels = { healthy: 0, caution: 0, warning: 0, danger: 0 };
-    const cycleSources: Record<string, number> = {};
-    const pAliveBins = new Array<number>(P_ALIVE_BINS).fill(0);
-    const pAliveValues: number[] = [];
-    const dormantYearlyValues: number[] = [];
-    const atRisk: AnalysisSummary['at_risk_head'] = [];
-    let gapAlerts = 0;
-    let newlyDormant = 0;
-    let newlyReactivating = 0;
-    let newlyLost = 0;
-    const modelCache = new Map<string, [number, number]>();
-    let decided = fitted;
+    const workers =
+      workerCount > 0 && dbFile !== null
+        ? await startAnalysisWorkers(storage, dbFile, workerCount, {
+            asOf,
+            runId,
+            previousRunId: previousRun?.id ?? null,
+            batchSize: options.batchSize,
+            chunkSize: CHUNK,
+          })
+        : null;
     try {
-      for (let i = 0; i < aggregates.length; i += CHUNK) {
-        const chunk = aggregates.slice(i, i + CHUNK);
-        const lo = (chunk[0] as CustomerAggregate).customerId;
-        const hi = (chunk[chunk.length - 1] as CustomerAggregate).customerId;
-        const previous = previousRun ? await previousStates(storage, previousRun.id, lo, hi) : new Map();
-        const rows: CustomerStateRow[] = [];
-        for (const agg of chunk) {
-          let model: [number, number] | null = null;
-          const inputs = fit.params ? bgnbdInputs(agg, asOf) : null;
-          if (fit.params && inputs) {
-            const key = `${inputs.x},${inputs.tx},${inputs.T}`;
-            model = modelCache.get(key) ?? null;
-            if (!model) {
-              model = [
-                models.pAlive(fit.params, inputs.x, inputs.tx, inputs.T),
-                models.expectedPurchases(
-                  fit.params,
-                  EXPECTED_PURCHASES_HORIZON_DAYS,
-                  inputs.x,
-                  inputs.tx,
-                  inputs.T,
-                ),
-              ];
-              modelCache.set(key, model);
-            }
+      // Pass 1: aggregates, BG/NBD histogram, peer cycles.
+      const total = await countCustomers(storage);
+      let fitInputs = new FitInputs(asOf);
+      const aggregates: CustomerAggregate[] = [];
+      let customers = 0;
+      if (workers) {
+        const aggregated = await workers.aggregate((done) => progress({ phase: 'aggregate', done, total }));
+        fitInputs = aggregated.fitInputs;
+        customers = aggregated.customers;
+      } else {
+        for await (const batch of customerAggregates(storage, asOf, { batchSize: options.batchSize })) {
+          for (const agg of batch) {
+            aggregates.push(agg);
+            fitInputs.add(agg);
           }
-          const prev = previous.get(agg.customerId) ?? null;
-          const d = analyseCustomer(agg, asOf, peers, prev, settings, model ? model[0] : null);
-          const status = d.lifecycle.status;
-          statuses[status]++;
-          cycleSources[d.features.cycle.source] = (cycleSources[d.features.cycle.source] ?? 0) + 1;
-          if (d.health) {
-            healthLevels[d.health.level]++;
-            if (d.health.gapAlert) gapAlerts++;
-          }
-          if (model) {
-            pAliveValues.push(model[0]);
-            const bin = Math.min(P_ALIVE_BINS - 1, Math.floor(model[0] * P_ALIVE_BINS));
-            pAliveBins[bin] = (pAliveBins[bin] ?? 0) + 1;
-          }
-          if (DORMANT_STATUSES.has(status)) dormantYearlyValues.push(d.features.yearlyValueYen);
-          if (prev && prev.status !== status) {
-            if (DORMANT_STATUSES.has(status) && !DORMANT_STATUSES.has(prev.status)) newlyDormant++;
-            if (status === 'reactivating') newlyReactivating++;
-            if (status === 'lost') newlyLost++;
-          }
-          if (status === 'at_risk') keepAtRiskHead(atRisk, d, agg.customerId);
-          rows.push(stateRow(agg, d, runId, asOf, model));
+          progress({ phase: 'aggregate', done: aggregates.length, total });
         }
-        await writer.write(rows, previous);
-        progress({ phase: 'decide', done: Math.min(i + CHUNK, aggregates.length), total: aggregates.length });
+        customers = aggregates.length;
       }
-      await writer.commit();
-      decided = now();
-    } catch (error) {
-      await writer.rollback();
-      throw error;
-    }
+      const peers = buildPeerCycles(fitInputs.peerSamples);
+      fitInputs.peerSamples.length = 0;
+      const aggregated = now();
 
+      const histogram = [...fitInputs.histogram.values()];
+      progress({ phase: 'fit', done: 0, total: histogram.length });
+      const fit = fitOrReason(models, fitHistogram(histogram));
+      progress({ phase: 'fit', done: histogram.length, total: histogram.length });
+      const fitted = now();
+
+      // Pass 2: decide every customer, write in chunks inside one transaction.
+      const writer = await openResultWriter(storage, runId, asOf, { writeHistory: !historySkipped });
+      const tally = new RunTally();
+      let decided = fitted;
+      try {
+        if (workers) {
+          const rowsOf = workers.decide(peers, fit.params);
+          let written = 0;
+          for (;;) {
+            const next = await rowsOf.next();
+            if (next.done) {
+              for (const part of next.value) tally.merge(part);
+              break;
+            }
+            await writer.write(next.value.rows, next.value.previous);
+            written += next.value.rows.length;
+            progress({ phase: 'decide', done: written, total: customers });
+          }
+        } else {
+          const ctx = { asOf, runId, peers, settings, params: fit.params, models, modelCache: new Map() };
+          for (let i = 0; i < aggregates.length; i += CHUNK) {
+            const chunk = aggregates.slice(i, i + CHUNK);
+            const lo = (chunk[0] as CustomerAggregate).customerId;
+            const hi = (chunk[chunk.length - 1] as CustomerAggregate).customerId;
+            const previous = previousRun ? await previousStates(storage, previousRun.id, lo, hi) : new Map();
+            await writer.write(decideChunk(chunk, previous, ctx, tally), previous);
+            progress({ phase: 'decide', done: Math.min(i + CHUNK, customers), total: customers });
+          }
+        }
+        await writer.commit();
+        decided = now();
+      } catch (error) {
+        await writer.rollback();
+        throw error;
+      }
+      return await finish(tally, fit, { aggregated, fitted, decided });
+    } finally {
+      await workers?.close();
+    }
+  } catch (error) {
+    await finishAnalysisRun(storage, runId, now().toISOString(), { status: 'failed' }).catch(() => {});
+    throw error;
+  }
+
+  async function finish(
+    tally: RunTally,
+    fit: ReturnType<typeof fitOrReason>,
+    times: { aggregated: Date; fitted: Date; decided: Date },
+  ): Promise<{ runId: number; summary: AnalysisSummary }> {
+    const { statuses } = tally;
     const prevSummary = previousRun?.summary
       ? (JSON.parse(previousRun.summary) as Partial<AnalysisSummary>)
       : null;
@@ -300,30 +262,30 @@ export async function runAnalysis(
           LIFECYCLE_STATUSES.map((s) => [s, statuses[s] - (prevSummary.statuses?.[s] ?? 0)]),
         ) as Record<LifecycleStatus, number>)
       : null;
-    const opportunity = opportunityEstimate(dormantYearlyValues);
+    const opportunity = opportunityEstimate(tally.dormantValues());
     const summary: AnalysisSummary = {
       run_id: runId,
       as_of: asOf,
       definition_version: version,
-      customers: aggregates.length,
+      customers: tally.customers,
       statuses,
       previous_run: previousRun ? { run_id: previousRun.id, as_of: previousRun.as_of } : null,
       status_changes: statusChanges,
-      newly_dormant: newlyDormant,
-      newly_reactivating: newlyReactivating,
-      newly_lost: newlyLost,
-      health_levels: healthLevels,
-      gap_alerts: gapAlerts,
-      at_risk_head: atRisk,
-      cycle_sources: cycleSources,
+      newly_dormant: tally.newlyDormant,
+      newly_reactivating: tally.newlyReactivating,
+      newly_lost: tally.newlyLost,
+      health_levels: tally.healthLevels,
+      gap_alerts: tally.gapAlerts,
+      at_risk_head: tally.atRisk,
+      cycle_sources: tally.cycleSources,
       bgnbd: {
         ...fit.summary,
-        p_alive_histogram: pAliveBins.map((customers, i) => ({
+        p_alive_histogram: tally.pAliveBins.map((customers, i) => ({
           from: i / P_ALIVE_BINS,
           to: (i + 1) / P_ALIVE_BINS,
           customers,
         })),
-        p_alive_median: median(pAliveValues),
+        p_alive_median: tally.pAliveMedian(),
       },
       opportunity: {
         dormant_customers: opportunity.dormantCustomers,
@@ -335,11 +297,12 @@ export async function runAnalysis(
       history_skipped: historySkipped,
       seconds: Math.round((now().getTime() - started.getTime()) / 100) / 10,
       phase_seconds: {
-        aggregate: secondsBetween(started, aggregated),
-        fit: secondsBetween(aggregated, fitted),
-        decide: secondsBetween(fitted, decided),
+        aggregate: secondsBetween(started, times.aggregated),
+        fit: secondsBetween(times.aggregated, times.fitted),
+        decide: secondsBetween(times.fitted, times.decided),
       },
     };
+    progress({ phase: 'diagnose', done: 0, total: 1 });
     Object.assign(summary, { diagnosis: await diagnoseAndPrioritise(storage, runId, asOf, undefined, now) });
     await finishAnalysisRun(storage, runId, now().toISOString(), {
       status: 'done',
@@ -347,13 +310,17 @@ export async function runAnalysis(
       summary,
     });
     return { runId, summary };
-  } catch (error) {
-    await finishAnalysisRun(storage, runId, now().toISOString(), { status: 'failed' }).catch(() => {});
-    throw error;
   }
 }
 
-type HistogramRow = { frequency: number; recency: number; T: number; count: number };
+async function countCustomers(storage: Storage): Promise<number> {
+  const row = await storage.db
+    .selectFrom('customers')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('merged_into', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
 
 /** The rows the fit reads: exact days, or the week grid when there are too many distinct rows. */
 export function fitHistogram(rows: HistogramRow[]): { rows: HistogramRow[]; gridDays: number } {
@@ -412,85 +379,6 @@ function fitOrReason(
   }
 }
 
-function keepAtRiskHead(
-  head: AnalysisSummary['at_risk_head'],
-  d: CustomerDetection,
-  customerId: string,
-): void {
-  const entry: AnalysisSummary['at_risk_head'][number] = {
-    customer_id: customerId,
-    health_score: d.health?.score ?? null,
-    health_level: d.health?.level ?? null,
-    days_since_last_purchase: d.features.values.days_since_last_purchase,
-    overdue_ratio: d.features.values.overdue_ratio,
-  };
-  const worse = (a: typeof entry, b: typeof entry) =>
-    (a.health_score ?? 101) - (b.health_score ?? 101) || (b.overdue_ratio ?? 0) - (a.overdue_ratio ?? 0);
-  if (head.length < AT_RISK_HEAD) {
-    head.push(entry);
-    head.sort(worse);
-  } else if (worse(entry, head[head.length - 1] as typeof entry) < 0) {
-    head[head.length - 1] = entry;
-    head.sort(worse);
-  }
-}
-
 function secondsBetween(from: Date, to: Date): number {
   return Math.round((to.getTime() - from.getTime()) / 100) / 10;
-}
-
-function roundTo(value: number | null, digits: number): number | null {
-  if (value === null || !Number.isFinite(value)) return null;
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
-}
-
-function stateRow(
-  agg: CustomerAggregate,
-  d: CustomerDetection,
-  runId: number,
-  asOf: string,
-  model: [number, number] | null,
-): CustomerStateRow {
-  const f = d.features.values;
-  return {
-    customer_id: agg.customerId,
-    run_id: runId,
-    as_of: asOf,
-    owner: agg.owner,
-    status: d.lifecycle.status,
-    status_since: d.lifecycle.statusSince,
-    lost_reason: d.lifecycle.lostReason,
-    return_day: d.lifecycle.returnDay,
-    first_purchase_day: agg.firstPurchaseDay,
-    last_purchase_day: agg.lastPurchaseDay,
-    purchase_days: agg.purchaseDays,
-    days_since_last_purchase: f.days_since_last_purchase,
-    purchase_cycle_days: roundTo(f.purchase_cycle_days, 1),
-    cycle_source: d.features.cycle.source,
-    overdue_ratio: roundTo(f.overdue_ratio, 3),
-    p_alive: model ? roundTo(model[0], 4) : null,
-    expected_purchases_90d: model ? roundTo(model[1], 4) : null,
-    health_score: d.health?.score ?? null,
-    health_level: d.health?.level ?? null,
-    gap_alert: d.health?.gapAlert ? 1 : 0,
-    yearly_value_yen: Math.round(d.features.yearlyValueYen),
-    total_spend_yen: f.total_spend_yen,
-    spend_last_365d_yen: f.spend_last_365d_yen,
-    yoy_spend_ratio: roundTo(f.yoy_spend_ratio, 3),
-    unanswered_emails: f.unanswered_emails,
-    days_since_last_reaction: f.days_since_last_reaction,
-    main_category: agg.mainCategory,
-    health_breakdown: d.health
-      ? JSON.stringify(Object.fromEntries(d.health.components.map((c) => [c.name, c.points])))
-      : null,
-    reason_category: null,
-    reason_confidence: null,
-    reason_evidence: null,
-    score: null,
-    rank: null,
-    reactivation_probability: null,
-    expected_value: null,
-    recommended_channels: null,
-  };
 }

@@ -24,6 +24,10 @@ export const DEFAULT_BATCH_SIZE = 20_000;
 
 export interface AggregateOptions {
   batchSize?: number;
+  /** Only customers with customer_id >= from (inclusive). */
+  from?: string;
+  /** Only customers with customer_id < to (exclusive). */
+  to?: string;
 }
 
 /** The windows every query compares against, all derived from the as-of day. */
@@ -116,6 +120,8 @@ export async function* customerAggregates(
       .orderBy('customer_id')
       .limit(batchSize);
     if (after !== null) page = page.where('customer_id', '>', after);
+    else if (options.from !== undefined) page = page.where('customer_id', '>=', options.from);
+    if (options.to !== undefined) page = page.where('customer_id', '<', options.to);
     const base: BaseCustomer[] = await page.execute();
     if (base.length === 0) return;
     const lo = (base[0] as BaseCustomer).customer_id;
