@@ -1,9 +1,9 @@
 /**
- * One analysis worker's thread (started by analysisWorkers.ts): aggregates the customers of
- * its customer_id range through its own connection to the SQLite file, hands the fit inputs
- * (BG/NBD histogram, peer samples) to the main thread, waits for the global peer cycles and
- * BG/NBD parameters, then decides its customers chunk by chunk and posts the rows to store on
- * its own port. The main thread writes them and merges the tallies in range order.
+ * One analysis worker's thread (started by analysisWorkers.ts): aggregates its chunks of
+ * customers (chunk worker, worker + workers, …) through its own connection to the SQLite
+ * file, hands each chunk's fit inputs (BG/NBD histogram, peer samples) to the main thread,
+ * waits for the global peer cycles and BG/NBD parameters, then decides its chunks in order and
+ * posts each chunk's rows and tally on its own port, at most CREDIT chunks ahead of the writer.
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { CustomerAggregate } from '../core/detect/customerFeatures.js';
@@ -12,7 +12,13 @@ import { AppError } from '../core/errors.js';
 import { previousStates } from '../storage/analysisQueries.js';
 import { customerAggregates } from '../storage/detectionQueries.js';
 import { openStorage } from '../storage/index.js';
-import type { AnalysisWorkerData, DecideMessage, RowsMessage, WorkerMessage } from './analysisWorkers.js';
+import {
+  type AnalysisWorkerData,
+  CREDIT,
+  type DecideMessage,
+  type RowsMessage,
+  type WorkerMessage,
+} from './analysisWorkers.js';
 import { decideChunk, FitInputs, type FitParams, RunTally } from './decideCustomers.js';
 import { detectModels } from './detectModels.js';
 
@@ -23,33 +29,47 @@ const rowsPort = data.rowsPort;
 const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => parent.postMessage(message, transfer);
 const postRows = (message: RowsMessage) => rowsPort.postMessage(message);
 
+let resolveOrder: (m: DecideMessage) => void = () => {};
 const decideOrder = new Promise<DecideMessage>((resolve) => {
-  parent.once('message', (m: DecideMessage) => resolve(m));
+  resolveOrder = resolve;
+});
+let credit = CREDIT;
+let wake: (() => void) | null = null;
+parent.on('message', (m: DecideMessage | 'more') => {
+  if (m === 'more') {
+    credit++;
+    const w = wake;
+    wake = null;
+    w?.();
+  } else resolveOrder(m);
 });
 
 async function analyse(): Promise<void> {
   const storage = await openStorage({ dbFile: data.dbFile, migrate: false });
   try {
     const { settings } = await detectModels.loadSettings(storage);
-    const aggregates: CustomerAggregate[] = [];
-    const inputs = new FitInputs(data.asOf);
-    const range = { batchSize: data.batchSize, from: data.from ?? undefined, to: data.to ?? undefined };
-    for await (const batch of customerAggregates(storage, data.asOf, range)) {
-      for (const agg of batch) {
-        aggregates.push(agg);
-        inputs.add(agg);
-      }
-      post({ type: 'progress', done: aggregates.length });
+    const { chunkStarts } = data;
+    const chunks: { index: number; aggregates: CustomerAggregate[] }[] = [];
+    for (let index = data.worker; index < chunkStarts.length; index += data.workers) {
+      const range = {
+        from: chunkStarts[index],
+        to: chunkStarts[index + 1],
+        batchSize: Number.MAX_SAFE_INTEGER,
+      };
+      const aggregates: CustomerAggregate[] = [];
+      for await (const batch of customerAggregates(storage, data.asOf, range)) aggregates.push(...batch);
+      const inputs = new FitInputs(data.asOf);
+      for (const agg of aggregates) inputs.add(agg);
+      const packed = inputs.toPacked();
+      post({ type: 'aggregated', chunk: index, customers: aggregates.length, fitInputs: packed }, [
+        packed.histogram.buffer as ArrayBuffer,
+        packed.cycles.buffer as ArrayBuffer,
+        packed.categories.buffer as ArrayBuffer,
+        packed.industries.buffer as ArrayBuffer,
+      ]);
+      chunks.push({ index, aggregates });
     }
-    const packed = inputs.toPacked();
-    post({ type: 'aggregated', customers: aggregates.length, fitInputs: packed }, [
-      packed.histogram.buffer as ArrayBuffer,
-      packed.cycles.buffer as ArrayBuffer,
-      packed.categories.buffer as ArrayBuffer,
-      packed.industries.buffer as ArrayBuffer,
-    ]);
     const order = await decideOrder;
-    const tally = new RunTally();
     const ctx = {
       asOf: data.asOf,
       runId: data.runId,
@@ -59,18 +79,25 @@ async function analyse(): Promise<void> {
       models: detectModels,
       modelCache: new Map<string, [number, number]>(),
     };
-    for (let i = 0; i < aggregates.length; i += data.chunkSize) {
-      const chunk = aggregates.slice(i, i + data.chunkSize);
-      const lo = (chunk[0] as CustomerAggregate).customerId;
-      const hi = (chunk[chunk.length - 1] as CustomerAggregate).customerId;
-      const previous =
-        data.previousRunId === null ? new Map() : await previousStates(storage, data.previousRunId, lo, hi);
-      const rows = decideChunk(chunk, previous, ctx, tally);
-      // Let the decided aggregates go: the worker's memory shrinks as the rows leave.
-      aggregates.fill(undefined as unknown as CustomerAggregate, i, i + chunk.length);
-      postRows({ type: 'rows', rows, previous });
+    for (const chunk of chunks) {
+      const { aggregates } = chunk;
+      const tally = new RunTally();
+      let previous = new Map();
+      if (data.previousRunId !== null && aggregates.length > 0) {
+        const lo = (aggregates[0] as CustomerAggregate).customerId;
+        const hi = (aggregates[aggregates.length - 1] as CustomerAggregate).customerId;
+        previous = await previousStates(storage, data.previousRunId, lo, hi);
+      }
+      const rows = decideChunk(aggregates, previous, ctx, tally);
+      chunk.aggregates = [];
+      while (credit === 0) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
+      credit--;
+      postRows({ type: 'rows', rows, previous, tally: tally.toData() });
     }
-    postRows({ type: 'done', tally: tally.toData() });
   } finally {
     await storage.close();
   }

@@ -33,7 +33,10 @@ async function analyseCopy(name: string, workers: number) {
   try {
     const fixed = () => new Date('2026-04-01T00:00:00Z');
     for (const asOf of [AS_OF, '2026-05-15']) {
-      summaries.push((await runAnalysis(storage, { asOf, models: detectModels, workers, now: fixed })).summary);
+      summaries.push(
+        (await runAnalysis(storage, { asOf, models: detectModels, workers, now: fixed, batchSize: 400 }))
+          .summary,
+      );
     }
   } finally {
     await storage.close();
@@ -54,13 +57,17 @@ describe('analysis workers', () => {
     single = await analyseCopy('single', 0);
   }, 120_000);
 
-  it.each([2, 3])('%i workers store the same rows, in the same order, as one thread', async (workers) => {
-    const parallel = await analyseCopy(`workers${workers}`, workers);
-    expect(single.tables.state.length).toBeGreaterThan(2_500);
-    expect(parallel.tables.state).toEqual(single.tables.state);
-    expect(parallel.tables.results).toEqual(single.tables.results);
-    expect(parallel.tables.history).toEqual(single.tables.history);
-  }, 120_000);
+  it.each([2, 3])(
+    '%i workers store the same rows, in the same order, as one thread',
+    async (workers) => {
+      const parallel = await analyseCopy(`workers${workers}`, workers);
+      expect(single.tables.state.length).toBeGreaterThan(2_500);
+      expect(parallel.tables.state).toEqual(single.tables.state);
+      expect(parallel.tables.results).toEqual(single.tables.results);
+      expect(parallel.tables.history).toEqual(single.tables.history);
+    },
+    120_000,
+  );
 
   it('gives the same summary as one thread, including the previous-run changes', async () => {
     const parallel = await analyseCopy('workers2-summary', 2);

@@ -1,11 +1,11 @@
 /**
- * The parallel half of `mezame analyze` on a SQLite file: the customers are split into
- * contiguous customer_id ranges, one per worker thread (analysisWorker.ts), each reading its
- * range through its own read-only use of the file (WAL lets readers run beside the writer).
- * The main thread merges the fit inputs in range order, fits once, hands the peer cycles and
- * the parameters back, then writes the rows the workers decide — range by range, in
- * customer_id order, while the later ranges are still being decided — and merges the tallies.
- * The result is the sequential run's, row for row.
+ * The parallel half of `mezame analyze` on a SQLite file: the customers are cut into chunks
+ * of consecutive customer_ids, dealt round-robin to the worker threads (analysisWorker.ts),
+ * each reading through its own connection to the file (WAL lets readers run beside the
+ * writer). The main thread merges the fit inputs in chunk order, fits once, hands the peer
+ * cycles and the parameters back, then writes the rows the workers decide in chunk order —
+ * so in customer_id order — and merges the tallies. A worker decides at most CREDIT chunks
+ * ahead of the writer, so memory stays bounded. The result is the sequential run's, row for row.
  */
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import type { PreviousState } from '../core/detect/lifecycleStatus.js';
@@ -20,27 +20,28 @@ export interface AnalysisWorkerData {
   asOf: string;
   runId: number;
   previousRunId: number | null;
-  /** customer_id range: from inclusive, to exclusive (null: open). */
-  from: string | null;
-  to: string | null;
-  batchSize: number | undefined;
-  chunkSize: number;
+  /** First customer_id of every chunk, in order; a chunk ends where the next begins. */
+  chunkStarts: string[];
+  /** This worker's chunks are worker, worker + workers, … */
+  worker: number;
+  workers: number;
 }
 
 type ErrorMessage = { type: 'error'; code: AppErrorCode | null; message: string };
 export type WorkerMessage =
-  | { type: 'progress'; done: number }
-  | { type: 'aggregated'; customers: number; fitInputs: PackedFitInputs }
+  | { type: 'aggregated'; chunk: number; customers: number; fitInputs: PackedFitInputs }
   | ErrorMessage;
 export type RowsMessage =
-  | { type: 'rows'; rows: CustomerStateRow[]; previous: Map<string, PreviousState> }
-  | { type: 'done'; tally: TallyData }
+  | { type: 'rows'; rows: CustomerStateRow[]; previous: Map<string, PreviousState>; tally: TallyData }
   | ErrorMessage;
 export interface DecideMessage {
   type: 'decide';
   peers: PeerCycles;
   params: FitParams | null;
 }
+
+/** Chunks a worker may decide ahead of the writer. */
+export const CREDIT = 2;
 
 /** Customers below which a run stays on one thread (starting workers costs ≈ 1 s). */
 export const MIN_CUSTOMERS_FOR_WORKERS = 100_000;
@@ -95,55 +96,47 @@ interface RunningWorker {
 }
 
 export interface AnalysisWorkers {
-  /** Pass 1 of every range, merged in customer_id order. */
+  /** Pass 1 of every chunk, merged in customer_id order. */
   aggregate(onProgress: (done: number) => void): Promise<{ customers: number; fitInputs: FitInputs }>;
-  /** Pass 2: the decided rows in customer_id order, then each range's tally (in order). */
+  /** Pass 2: each chunk's rows and tally, in customer_id order. */
   decide(
     peers: PeerCycles,
     params: FitParams | null,
-  ): AsyncGenerator<{ rows: CustomerStateRow[]; previous: Map<string, PreviousState> }, TallyData[]>;
+  ): AsyncGenerator<{ rows: CustomerStateRow[]; previous: Map<string, PreviousState>; tally: TallyData }>;
   close(): Promise<void>;
 }
 
 /**
- * Splits the customers into `count` ranges of equal size and starts a worker on each.
+ * Cuts the customers into chunks of `chunkSize` and starts `count` workers on them.
  */
 export async function startAnalysisWorkers(
   storage: Storage,
   dbFile: string,
   count: number,
-  settings: Omit<AnalysisWorkerData, 'dbFile' | 'from' | 'to'>,
+  chunkSize: number,
+  settings: Omit<AnalysisWorkerData, 'dbFile' | 'chunkStarts' | 'worker' | 'workers'>,
 ): Promise<AnalysisWorkers> {
   const sqlite = storage.sqlite;
   if (!sqlite) throw new Error('analysis workers need a SQLite database');
-  const total = (
-    sqlite.prepare('SELECT count(*) AS n FROM customers WHERE merged_into IS NULL').get() as { n: number }
-  ).n;
-  const boundary = sqlite.prepare(
-    'SELECT customer_id FROM customers WHERE merged_into IS NULL ORDER BY customer_id LIMIT 1 OFFSET ?',
-  );
-  const cuts: string[] = [];
-  for (let k = 1; k < count; k++) {
-    const row = boundary.get(Math.floor((total * k) / count)) as { customer_id: string } | undefined;
-    if (row && (cuts.length === 0 || row.customer_id > (cuts[cuts.length - 1] as string))) {
-      cuts.push(row.customer_id);
-    }
+  const chunkStarts: string[] = [];
+  let n = 0;
+  for (const id of sqlite
+    .prepare('SELECT customer_id FROM customers WHERE merged_into IS NULL ORDER BY customer_id')
+    .pluck()
+    .iterate() as IterableIterator<string>) {
+    if (n++ % chunkSize === 0) chunkStarts.push(id);
   }
   const running: RunningWorker[] = [];
-  for (let k = 0; k <= cuts.length; k++) {
+  for (let k = 0; k < Math.min(count, Math.max(chunkStarts.length, 1)); k++) {
     const { port1, port2 } = new MessageChannel();
-    const data: AnalysisWorkerData = {
-      ...settings,
-      dbFile,
-      from: k === 0 ? null : (cuts[k - 1] as string),
-      to: k === cuts.length ? null : (cuts[k] as string),
-    };
+    const data: AnalysisWorkerData = { ...settings, dbFile, chunkStarts, worker: k, workers: count };
     const worker = new Worker(new URL('./analysisWorkerBoot.mjs', import.meta.url), {
       workerData: { ...data, rowsPort: port2, entry: new URL('./analysisWorker.ts', import.meta.url).href },
       transferList: [port2],
     });
     const w: RunningWorker = { worker, messages: new Inbox(), rowsPort: port1, rows: new Inbox() };
     worker.on('message', (m: WorkerMessage) => w.messages.push(m));
+    port1.on('message', (m: RowsMessage) => w.rows.push(m));
     const fail = (error: Error) => {
       w.messages.fail(error);
       w.rows.fail(error);
@@ -154,26 +147,19 @@ export async function startAnalysisWorkers(
     });
     running.push(w);
   }
+  const workerOf = (chunk: number) => running[chunk % running.length] as RunningWorker;
 
   return {
     async aggregate(onProgress) {
-      const done = new Array<number>(running.length).fill(0);
-      const parts = await Promise.all(
-        running.map(async (w, k) => {
-          for (;;) {
-            const m = await w.messages.next();
-            if (m.type === 'error') throw asError(m);
-            if (m.type === 'aggregated') return m;
-            done[k] = m.done;
-            onProgress(done.reduce((s, v) => s + v, 0));
-          }
-        }),
-      );
       const fitInputs = new FitInputs(settings.asOf);
       let customers = 0;
-      for (const part of parts) {
-        fitInputs.addPacked(part.fitInputs);
-        customers += part.customers;
+      for (let chunk = 0; chunk < chunkStarts.length; chunk++) {
+        const m = await workerOf(chunk).messages.next();
+        if (m.type === 'error') throw asError(m);
+        if (m.chunk !== chunk) throw new Error(`analysis worker sent chunk ${m.chunk}, expected ${chunk}`);
+        fitInputs.addPacked(m.fitInputs);
+        customers += m.customers;
+        onProgress(customers);
       }
       return { customers, fitInputs };
     },
@@ -181,22 +167,13 @@ export async function startAnalysisWorkers(
     async *decide(peers, params) {
       const order: DecideMessage = { type: 'decide', peers, params };
       for (const w of running) w.worker.postMessage(order);
-      const tallies: TallyData[] = [];
-      for (const w of running) {
-        // Start listening only now: until then the range's rows wait serialised in the port.
-        w.rowsPort.on('message', (m: RowsMessage) => w.rows.push(m));
-        for (;;) {
-          const m = await w.rows.next();
-          if (m.type === 'error') throw asError(m);
-          if (m.type === 'done') {
-            tallies.push(m.tally);
-            break;
-          }
-          yield m;
-        }
-        w.rowsPort.close();
+      for (let chunk = 0; chunk < chunkStarts.length; chunk++) {
+        const w = workerOf(chunk);
+        const m = await w.rows.next();
+        if (m.type === 'error') throw asError(m);
+        w.worker.postMessage('more');
+        yield m;
       }
-      return tallies;
     },
 
     async close() {

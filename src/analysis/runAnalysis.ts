@@ -81,6 +81,7 @@ export interface AnalyzeOptions {
   /** Wall-clock start, for the run record only (never for any computation). */
   now?: () => Date;
   onProgress?: (progress: AnalysisProgress) => void;
+  /** Customers per aggregation batch (per worker chunk with workers). */
   batchSize?: number;
   /**
    * Worker threads for the per-customer work (SQLite files only, real models only). Default:
@@ -166,12 +167,10 @@ export async function runAnalysis(
     }
     const workers =
       workerCount > 0 && dbFile !== null
-        ? await startAnalysisWorkers(storage, dbFile, workerCount, {
+        ? await startAnalysisWorkers(storage, dbFile, workerCount, options.batchSize ?? CHUNK, {
             asOf,
             runId,
             previousRunId: previousRun?.id ?? null,
-            batchSize: options.batchSize,
-            chunkSize: CHUNK,
           })
         : null;
     try {
@@ -210,16 +209,11 @@ export async function runAnalysis(
       let decided = fitted;
       try {
         if (workers) {
-          const rowsOf = workers.decide(peers, fit.params);
           let written = 0;
-          for (;;) {
-            const next = await rowsOf.next();
-            if (next.done) {
-              for (const part of next.value) tally.merge(part);
-              break;
-            }
-            await writer.write(next.value.rows, next.value.previous);
-            written += next.value.rows.length;
+          for await (const chunk of workers.decide(peers, fit.params)) {
+            await writer.write(chunk.rows, chunk.previous);
+            tally.merge(chunk.tally);
+            written += chunk.rows.length;
             progress({ phase: 'decide', done: written, total: customers });
           }
         } else {
