@@ -4,14 +4,20 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { japanDay } from '../src/server/routes/taskRoutes.js';
+import { generateTasks } from '../src/storage/taskQueries.js';
 import { launchChromium, startHarness } from '../test/browser/browserHarness.js';
 import { PASSWORD, USERS } from '../test/serverFixture.js';
+import { seedTaskState } from '../test/taskFixture.js';
 
 const OUT = resolve(import.meta.dirname, '..', 'screenshots');
 
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const harness = await startHarness();
+  const today = japanDay(new Date());
+  await seedTaskState(harness.storage, today);
+  await generateTasks(harness.storage, { today, actor: 'screenshots', now: new Date().toISOString() });
   const browser = await launchChromium();
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'ja-JP' });
@@ -60,6 +66,42 @@ async function main(): Promise<void> {
     await page.getByRole('button', { name: '発行', exact: true }).click();
     await page.getByTestId('token-secret').waitFor();
     await shot('07-tokens');
+    await page.goto(`${harness.url}/settings/definition`);
+    await page.getByTestId('definition-levels').waitFor();
+    await page.getByRole('button', { name: '注文データから提案を作成' }).click();
+    await page.getByTestId('definition-suggestion').waitFor();
+    await shot('09-settings-definition');
+    await page.goto(`${harness.url}/settings/scoring`);
+    await page.locator('input[name="weights.competitor_use"]').fill('-1');
+    await page.getByRole('button', { name: '保存', exact: true }).click();
+    await page.locator('.field-error').waitFor();
+    await shot('10-settings-scoring-error');
+    // The sales rep's day: tasks with scripts, then the visit route.
+    const rep = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'ja-JP' });
+    const repPage = await rep.newPage();
+    await repPage.goto(harness.url);
+    await repPage.getByLabel('ログインID（メールアドレス）').fill(USERS.tanaka.email);
+    await repPage.getByLabel('パスワード').fill(PASSWORD);
+    await repPage.getByRole('button', { name: 'ログイン', exact: true }).click();
+    await repPage.getByRole('heading', { name: 'ダッシュボード' }).waitFor();
+    await repPage.goto(`${harness.url}/tasks`);
+    await repPage.getByTestId('task-list').waitFor();
+    await repPage.waitForLoadState('networkidle');
+    await repPage.screenshot({ path: join(OUT, '11-tasks.png'), fullPage: true });
+    await repPage
+      .locator('[data-testid=task][data-customer-id=C001]')
+      .getByRole('button', { name: '不在', exact: true })
+      .click();
+    await repPage.getByTestId('tasks-message').waitFor();
+    await repPage.screenshot({ path: join(OUT, '12-tasks-follow-up.png'), fullPage: true });
+    await repPage.getByRole('tab', { name: '訪問ルート' }).click();
+    await repPage.getByTestId('route-stops').waitFor();
+    await repPage.locator('input[name=base]').fill('東京都');
+    await repPage.getByRole('button', { name: 'ルートを表示' }).click();
+    await repPage.getByText('東京都 →').waitFor();
+    await repPage.screenshot({ path: join(OUT, '13-visit-route.png'), fullPage: true });
+    await rep.close();
+    process.stderr.write('saved screenshots/11-tasks.png, 12-tasks-follow-up.png, 13-visit-route.png\n');
     await page.getByRole('button', { name: 'English' }).click();
     await page.goto(`${harness.url}/customers/C001`);
     await page.getByTestId('reason-panel').waitFor();
