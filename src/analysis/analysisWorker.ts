@@ -7,9 +7,10 @@
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { CustomerAggregate } from '../core/detect/customerFeatures.js';
+import type { PreviousState } from '../core/detect/lifecycleStatus.js';
 import type { PeerCycles } from '../core/detect/purchaseCycle.js';
 import { AppError } from '../core/errors.js';
-import { previousStates } from '../storage/analysisQueries.js';
+import { previousStates, stateValues } from '../storage/analysisQueries.js';
 import { customerAggregates } from '../storage/detectionQueries.js';
 import { openStorage } from '../storage/index.js';
 import {
@@ -82,7 +83,7 @@ async function analyse(): Promise<void> {
     for (const chunk of chunks) {
       const { aggregates } = chunk;
       const tally = new RunTally();
-      let previous = new Map();
+      let previous = new Map<string, PreviousState>();
       if (data.previousRunId !== null && aggregates.length > 0) {
         const lo = (aggregates[0] as CustomerAggregate).customerId;
         const hi = (aggregates[aggregates.length - 1] as CustomerAggregate).customerId;
@@ -96,7 +97,12 @@ async function analyse(): Promise<void> {
         });
       }
       credit--;
-      postRows({ type: 'rows', rows, previous, tally: tally.toData() });
+      postRows({
+        type: 'rows',
+        values: rows.map(stateValues),
+        previousStatus: rows.map((r) => previous.get(r.customer_id)?.status ?? null),
+        tally: tally.toData(),
+      });
     }
   } finally {
     await storage.close();

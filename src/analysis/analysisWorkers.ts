@@ -8,10 +8,8 @@
  * ahead of the writer, so memory stays bounded. The result is the sequential run's, row for row.
  */
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import type { PreviousState } from '../core/detect/lifecycleStatus.js';
 import type { PeerCycles } from '../core/detect/purchaseCycle.js';
 import { AppError, type AppErrorCode } from '../core/errors.js';
-import type { CustomerStateRow } from '../storage/analysisQueries.js';
 import type { Storage } from '../storage/index.js';
 import { FitInputs, type FitParams, type PackedFitInputs, type TallyData } from './decideCustomers.js';
 
@@ -32,7 +30,7 @@ export type WorkerMessage =
   | { type: 'aggregated'; chunk: number; customers: number; fitInputs: PackedFitInputs }
   | ErrorMessage;
 export type RowsMessage =
-  | { type: 'rows'; rows: CustomerStateRow[]; previous: Map<string, PreviousState>; tally: TallyData }
+  | { type: 'rows'; values: unknown[][]; previousStatus: (string | null)[]; tally: TallyData }
   | ErrorMessage;
 export interface DecideMessage {
   type: 'decide';
@@ -102,7 +100,7 @@ export interface AnalysisWorkers {
   decide(
     peers: PeerCycles,
     params: FitParams | null,
-  ): AsyncGenerator<{ rows: CustomerStateRow[]; previous: Map<string, PreviousState>; tally: TallyData }>;
+  ): AsyncGenerator<{ values: unknown[][]; previousStatus: (string | null)[]; tally: TallyData }>;
   close(): Promise<void>;
 }
 
@@ -121,7 +119,7 @@ export async function startAnalysisWorkers(
   const chunkStarts: string[] = [];
   let n = 0;
   for (const id of sqlite
-    .prepare('SELECT customer_id FROM customers WHERE merged_into IS NULL ORDER BY customer_id')
+    .prepare('SELECT customer_id FROM customers WHERE +merged_into IS NULL ORDER BY customer_id')
     .pluck()
     .iterate() as IterableIterator<string>) {
     if (n++ % chunkSize === 0) chunkStarts.push(id);

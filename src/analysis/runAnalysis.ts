@@ -211,9 +211,9 @@ export async function runAnalysis(
         if (workers) {
           let written = 0;
           for await (const chunk of workers.decide(peers, fit.params)) {
-            await writer.write(chunk.rows, chunk.previous);
+            await writer.writeValues(chunk.values, chunk.previousStatus);
             tally.merge(chunk.tally);
-            written += chunk.rows.length;
+            written += chunk.values.length;
             progress({ phase: 'decide', done: written, total: customers });
           }
         } else {

@@ -220,6 +220,11 @@ export async function previousStates(
 export interface ResultWriter {
   /** Writes one chunk: state rows, per-run results, and history for the customers whose status changed. */
   write(rows: CustomerStateRow[], previous: Map<string, PreviousState>): Promise<void>;
+  /**
+   * The same from compact rows: `stateValues(row)` of each row, and each customer's previous
+   * status (null: no previous state). What analysis workers hand over.
+   */
+  writeValues(values: unknown[][], previousStatus: (string | null)[]): Promise<void>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
 }
@@ -241,6 +246,37 @@ export async function openResultWriter(
   return storage.sqlite
     ? sqliteWriter(storage.sqlite, runId, asOf, options.writeHistory)
     : postgresWriter(storage, runId, asOf, options.writeHistory);
+}
+
+/** A state row as its column values, in customer_state's column order. */
+export function stateValues(r: CustomerStateRow): unknown[] {
+  return STATE_COLUMNS.map((c) => r[c]);
+}
+
+const STATE_INDEX = Object.fromEntries(STATE_COLUMNS.map((c, i) => [c, i])) as Record<
+  keyof CustomerStateRow,
+  number
+>;
+const RUN_RESULT_INDEXES = RUN_RESULT_COLUMNS.map((c) => STATE_INDEX[c]);
+
+/** Rows and previous states back from their compact form (for the PostgreSQL writer). */
+function fromValues(values: unknown[][], previousStatus: (string | null)[]) {
+  const rows = values.map(
+    (v) => Object.fromEntries(STATE_COLUMNS.map((c, i) => [c, v[i]])) as unknown as CustomerStateRow,
+  );
+  const previous = new Map<string, PreviousState>();
+  rows.forEach((r, k) => {
+    const status = previousStatus[k];
+    if (status !== null && status !== undefined) {
+      previous.set(r.customer_id, {
+        status: status as LifecycleStatus,
+        statusSince: '',
+        lastPurchaseDay: null,
+        returnDay: null,
+      });
+    }
+  });
+  return { rows, previous };
 }
 
 function historyChanges(rows: CustomerStateRow[], previous: Map<string, PreviousState>) {
@@ -298,6 +334,21 @@ function sqliteWriter(
         if (previous.has(r.customer_id)) closeHistory.run(asOf, r.customer_id);
         openHistory.run(r.customer_id, r.status, asOf, runId);
       }
+    },
+    async writeValues(values, previousStatus) {
+      for (const v of values) {
+        insertState.run(v);
+        insertResult.run(RUN_RESULT_INDEXES.map((i) => v[i]));
+      }
+      if (!writeHistory) return;
+      const idAt = STATE_INDEX.customer_id;
+      const statusAt = STATE_INDEX.status;
+      values.forEach((v, k) => {
+        const prev = previousStatus[k] ?? null;
+        if (prev !== null && prev === v[statusAt]) return;
+        if (prev !== null) closeHistory.run(asOf, v[idAt]);
+        openHistory.run(v[idAt], v[statusAt], asOf, runId);
+      });
     },
     async commit() {
       for (const index of indexes) db.exec(index.sql);
@@ -361,7 +412,11 @@ async function postgresWriter(
     if (!released) client.release();
     released = true;
   };
-  return {
+  const writer: ResultWriter = {
+    async writeValues(values, previousStatus) {
+      const { rows, previous } = fromValues(values, previousStatus);
+      await writer.write(rows, previous);
+    },
     async write(rows, previous) {
       await insertMany(
         'customer_state',
@@ -400,6 +455,7 @@ async function postgresWriter(
       }
     },
   };
+  return writer;
 }
 
 // ---- reading ----------------------------------------------------------------------------

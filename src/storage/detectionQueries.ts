@@ -111,12 +111,17 @@ export async function* customerAggregates(
 ): AsyncGenerator<CustomerAggregate[]> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const w = windowsFor(asOf);
+  // On SQLite `+merged_into` keeps the planner off the merged_into index: with it, every page
+  // read all unmerged customers and sorted them (0.25 s a page at a million customers);
+  // without it, a page is a range read of the primary key.
+  const unmergedColumn =
+    storage.engine === 'sqlite' ? sql<string | null>`+merged_into` : sql<string | null>`merged_into`;
   let after: string | null = null;
   for (;;) {
     let page = storage.db
       .selectFrom('customers')
       .select(['customer_id', 'industry', 'owner', 'tags', 'created_at'])
-      .where('merged_into', 'is', null)
+      .where(unmergedColumn, 'is', null)
       .orderBy('customer_id')
       .limit(batchSize);
     if (after !== null) page = page.where('customer_id', '>', after);
