@@ -39,7 +39,7 @@ export interface DecideMessage {
 }
 
 /** Chunks a worker may decide ahead of the writer. */
-export const CREDIT = 2;
+export const CREDIT = 1;
 
 /** Customers below which a run stays on one thread (starting workers costs ≈ 1 s). */
 export const MIN_CUSTOMERS_FOR_WORKERS = 100_000;

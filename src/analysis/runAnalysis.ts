@@ -198,6 +198,7 @@ export async function runAnalysis(
       const aggregated = now();
 
       const histogram = [...fitInputs.histogram.values()];
+      fitInputs.histogram.clear();
       progress({ phase: 'fit', done: 0, total: histogram.length });
       const fit = fitOrReason(models, fitHistogram(histogram));
       progress({ phase: 'fit', done: histogram.length, total: histogram.length });
