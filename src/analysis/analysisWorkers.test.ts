@@ -34,7 +34,7 @@ async function analyseCopy(name: string, workers: number) {
     const fixed = () => new Date('2026-04-01T00:00:00Z');
     for (const asOf of [AS_OF, '2026-05-15']) {
       summaries.push(
-        (await runAnalysis(storage, { asOf, models: detectModels, workers, now: fixed, batchSize: 400 }))
+        (await runAnalysis(storage, { asOf, models: detectModels, workers, now: fixed, batchSize: 390 }))
           .summary,
       );
     }

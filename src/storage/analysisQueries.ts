@@ -288,6 +288,9 @@ function historyChanges(rows: CustomerStateRow[], previous: Map<string, Previous
   return changed;
 }
 
+/** Rows per multi-row INSERT on SQLite (36 columns × 25 rows stays far below its parameter limit). */
+const ROWS_PER_STATEMENT = 25;
+
 const UNDO_HISTORY_DAY = [
   'DELETE FROM status_history WHERE entered_at = ?',
   'UPDATE status_history SET left_at = NULL WHERE left_at = ?',
@@ -317,6 +320,14 @@ function sqliteWriter(
   const insertResult = db.prepare(
     `INSERT INTO customer_run_results (${RUN_RESULT_COLUMNS.join(', ')}) VALUES (${placeholders(RUN_RESULT_COLUMNS.length)})`,
   );
+  const rowsOf = (columns: number) =>
+    Array.from({ length: ROWS_PER_STATEMENT }, () => `(${placeholders(columns)})`).join(', ');
+  const insertStateMany = db.prepare(
+    `INSERT INTO customer_state (${STATE_COLUMNS.join(', ')}) VALUES ${rowsOf(STATE_COLUMNS.length)}`,
+  );
+  const insertResultMany = db.prepare(
+    `INSERT INTO customer_run_results (${RUN_RESULT_COLUMNS.join(', ')}) VALUES ${rowsOf(RUN_RESULT_COLUMNS.length)}`,
+  );
   const closeHistory = db.prepare(
     'UPDATE status_history SET left_at = ? WHERE customer_id = ? AND left_at IS NULL',
   );
@@ -336,7 +347,23 @@ function sqliteWriter(
       }
     },
     async writeValues(values, previousStatus) {
-      for (const v of values) {
+      // Whole groups of rows per statement: one call into SQLite per ROWS_PER_STATEMENT rows.
+      const whole = values.length - (values.length % ROWS_PER_STATEMENT);
+      const stateParams: unknown[] = [];
+      const resultParams: unknown[] = [];
+      for (let i = 0; i < whole; i += ROWS_PER_STATEMENT) {
+        stateParams.length = 0;
+        resultParams.length = 0;
+        for (let k = i; k < i + ROWS_PER_STATEMENT; k++) {
+          const v = values[k] as unknown[];
+          for (const x of v) stateParams.push(x);
+          for (const index of RUN_RESULT_INDEXES) resultParams.push(v[index]);
+        }
+        insertStateMany.run(stateParams);
+        insertResultMany.run(resultParams);
+      }
+      for (let k = whole; k < values.length; k++) {
+        const v = values[k] as unknown[];
         insertState.run(v);
         insertResult.run(RUN_RESULT_INDEXES.map((i) => v[i]));
       }
