@@ -79,9 +79,8 @@ describe('the web app in Chromium', () => {
     expect(await page.locator('[data-testid=customer-table] tbody tr').count()).toBe(4);
     await page.getByPlaceholder('会社名・顧客IDで検索').fill('あおば');
     await page.getByRole('button', { name: '検索' }).click();
-    await page.waitForFunction(
-      "document.querySelectorAll('[data-testid=customer-table] tbody tr').length === 1",
-    );
+    // Poll through the locator: a string predicate would need eval, which the app's CSP forbids.
+    await expect.poll(() => page.locator('[data-testid=customer-table] tbody tr').count()).toBe(1);
     await page.getByRole('link', { name: '株式会社あおば製作所' }).click();
     await page.getByRole('heading', { name: /株式会社あおば製作所/ }).waitFor();
     const contacts = await page.getByTestId('contacts').innerText();
