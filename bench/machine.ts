@@ -1,5 +1,5 @@
 import { execSync } from 'node:child_process';
-import { cpus, freemem, totalmem } from 'node:os';
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
 
 /** What the benchmark ran on, written beside every result. */
 export function describeMachine(): Record<string, string | number> {
@@ -17,5 +17,7 @@ export function describeMachine(): Record<string, string | number> {
     free_memory_gib: Math.round(freemem() / 2 ** 30),
     os,
     node: process.version,
+    // Other work on a shared machine skews wall-clock figures; the ratios are what compare.
+    load_average_1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
   };
 }
