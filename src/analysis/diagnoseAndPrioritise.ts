@@ -20,9 +20,9 @@ import {
   type ReasonResult,
 } from '../core/diagnose/index.js';
 import {
-  DEFAULT_PRIORITISE_SETTINGS,
   type LogisticModel,
   type PrioritiseSettings,
+  type ReactivationEpisode,
   predictReactivation,
   prioritiseCustomer,
   trainReactivationModel,
@@ -32,6 +32,7 @@ import {
   type CustomerEvidence,
   changesUpTo,
   customerEvidence,
+  DIAGNOSIS_PAGE_SIZE,
   type DiagnosisCandidateRow,
   type DiagnosisUpdate,
   diagnosisCandidates,
@@ -43,6 +44,7 @@ import {
 import type { Storage } from '../storage/index.js';
 import { pastDormantEpisodes } from '../storage/reactivationHistory.js';
 import { refreshSegmentCounts } from '../storage/segmentQueries.js';
+import { loadPrioritiseSettings } from '../storage/settingsQueries.js';
 
 /** Emails counted for "no opens in the last N emails". */
 const ENGAGEMENT_EMAILS = 6;
@@ -77,6 +79,8 @@ export interface DiagnosisSummary {
   reactivation_model: ReactivationModelSummary;
   reapproach: { changes: number; flagged: number; newly_flagged: number };
   segments_counted: number;
+  /** The saved settings versions the run used (null: the built-in defaults). */
+  settings: { scoring_version: number | null; channels_version: number | null };
   seconds: number;
 }
 
@@ -154,7 +158,7 @@ export function reasonInput(
 }
 
 /** The earliest day the engagement rules look at in a page: 180 days before its oldest last purchase. */
-function messagesFrom(page: readonly DiagnosisCandidateRow[]): string | null {
+export function messagesFrom(page: readonly DiagnosisCandidateRow[]): string | null {
   let oldest: string | null = null;
   for (const row of page) {
     if (row.last_purchase_day === null) return null;
@@ -163,11 +167,14 @@ function messagesFrom(page: readonly DiagnosisCandidateRow[]): string | null {
   return oldest === null ? null : addDays(oldest, -FREQUENCY_WINDOW_DAYS);
 }
 
-async function trainFromHistory(
-  storage: Storage,
-  asOf: string,
-): Promise<{ model: LogisticModel | null; summary: ReactivationModelSummary }> {
-  const { episodes, snapshots } = await pastDormantEpisodes(storage, asOf);
+/**
+ * The reactivation model from past dormant episodes (pastDormantEpisodes, or the same episodes
+ * the analysis workers build chunk by chunk), or the fallback and why.
+ */
+export function modelFromEpisodes(
+  episodes: readonly ReactivationEpisode[],
+  snapshots: string[],
+): { model: LogisticModel | null; summary: ReactivationModelSummary } {
   const empty = {
     episodes: episodes.length,
     snapshots,
@@ -249,6 +256,264 @@ function answeringChanges(changes: readonly StoredChange[], asOf: string): Busin
     .map(businessChange);
 }
 
+/** What diagnosing a customer needs from the whole run (plain data: it crosses to analysis workers). */
+export interface DiagnosisPlan {
+  asOf: string;
+  runId: number;
+  flaggedAt: string;
+  settings: PrioritiseSettings;
+  versions: { scoring: number | null; channels: number | null };
+  model: LogisticModel | null;
+  modelSummary: ReactivationModelSummary;
+  priceChanges: StoredChange[];
+  answering: BusinessChange[];
+}
+
+/** The diagnosis counts of the summary; parts merged in customer_id order give one pass's counts. */
+export interface DiagnosisTally {
+  customers: number;
+  reasons: Record<string, number>;
+  ranks: Record<string, number>;
+  overrides: number;
+}
+
+export function emptyDiagnosisTally(): DiagnosisTally {
+  return { customers: 0, reasons: {}, ranks: {}, overrides: 0 };
+}
+
+/** Adds the tally of the next customer_id range (keys keep the order of first appearance). */
+export function mergeDiagnosisTally(into: DiagnosisTally, part: DiagnosisTally): void {
+  into.customers += part.customers;
+  into.overrides += part.overrides;
+  for (const [k, v] of Object.entries(part.reasons)) into.reasons[k] = (into.reasons[k] ?? 0) + v;
+  for (const [k, v] of Object.entries(part.ranks)) into.ranks[k] = (into.ranks[k] ?? 0) + v;
+}
+
+/**
+ * A "reason resolved" flag with where it was found: the change's index in plan.answering and the
+ * customer's place among the diagnosed customers of the page (or worker chunk).
+ */
+export interface PlacedFlag {
+  change: number;
+  position: number;
+  flag: ReapproachFlagRow;
+}
+
+/**
+ * Everything but the customers: settings, the reactivation model (trained from `episodes` when
+ * given, else from the order history), the business changes by as-of.
+ */
+export async function prepareDiagnosis(
+  storage: Storage,
+  runId: number,
+  asOf: string,
+  options: {
+    given?: PrioritiseSettings;
+    flaggedAt: string;
+    episodes?: { episodes: ReactivationEpisode[]; snapshots: string[] };
+  },
+): Promise<DiagnosisPlan> {
+  const { settings, versions } = options.given
+    ? { settings: options.given, versions: { scoring: null, channels: null } }
+    : await loadPrioritiseSettings(storage);
+  const history = options.episodes ?? (await pastDormantEpisodes(storage, asOf));
+  const { model, summary: modelSummary } = modelFromEpisodes(history.episodes, history.snapshots);
+  const changes = await changesUpTo(storage, asOf);
+  return {
+    asOf,
+    runId,
+    flaggedAt: options.flaggedAt,
+    settings,
+    versions,
+    model,
+    modelSummary,
+    priceChanges: changes.filter((c) => PRICE_KINDS.has(c.kind)),
+    answering: answeringChanges(changes, asOf),
+  };
+}
+
+/**
+ * Diagnoses one page of candidates (customer_id order) with their evidence: the result columns
+ * of each, in page order, and the "reason resolved" flags, change by change.
+ */
+export function diagnosePage(
+  page: readonly DiagnosisCandidateRow[],
+  evidence: ReadonlyMap<string, CustomerEvidence>,
+  plan: DiagnosisPlan,
+  tally: DiagnosisTally,
+): { updates: DiagnosisUpdate[]; flags: PlacedFlag[] } {
+  const { asOf, runId, flaggedAt, settings, model, priceChanges, answering } = plan;
+  const flags: PlacedFlag[] = [];
+  const positionOf = new Map<string, number>();
+  page.forEach((row, k) => {
+    positionOf.set(row.customer_id, k);
+  });
+  const inferred = new Map<string, ReasonResult>();
+  const reapproachInputs: ReapproachCustomer[] = [];
+  for (const row of page) {
+    const ev = evidence.get(row.customer_id) as CustomerEvidence;
+    const result = inferReasons(reasonInput(row, ev, priceChanges, asOf), asOf);
+    inferred.set(row.customer_id, result);
+    reapproachInputs.push({
+      customerId: row.customer_id,
+      reason: result,
+      purchasedProducts: ev.products,
+      purchasedCategories: ev.categories,
+      isDormant: row.status !== 'at_risk',
+    });
+  }
+  const resolved = new Set<string>();
+  answering.forEach((change, changeIndex) => {
+    for (const m of findReapproachCustomers(change, reapproachInputs, asOf).matches) {
+      resolved.add(m.customerId);
+      flags.push({
+        change: changeIndex,
+        position: positionOf.get(m.customerId) as number,
+        flag: {
+        customer_id: m.customerId,
+        change_id: m.changeId,
+        flagged_at: flaggedAt,
+        run_id: runId,
+        reason_category: m.category,
+        confidence: round(m.confidence),
+        scope: m.scope,
+        is_theme_confirmed: m.isThemeConfirmed ? 1 : 0,
+          line: m.line,
+        },
+      });
+    }
+  });
+  const updates: DiagnosisUpdate[] = [];
+  for (const row of page) {
+    tally.customers++;
+    const result = inferred.get(row.customer_id) as ReasonResult;
+    const primary = result.primary;
+    const hasReason = primary.category !== 'unknown';
+    tally.reasons[primary.category] = (tally.reasons[primary.category] ?? 0) + 1;
+    if (primary.evidence.some((e) => e.kind === 'override')) tally.overrides++;
+    const facts = {
+      firstPurchaseDay: row.first_purchase_day,
+      lastPurchaseDay: row.last_purchase_day,
+      purchaseDays: row.purchase_days,
+      totalSpendYen: row.total_spend_yen ?? 0,
+    };
+    const features = model ? dormantFeatures(facts, asOf) : null;
+    const competitor = result.ranked.find((c) => c.category === 'competitor');
+    const p = prioritiseCustomer(
+      {
+        daysSinceLastPurchase: row.days_since_last_purchase,
+        value: {
+          totalSpendYen: row.total_spend_yen ?? 0,
+          firstPurchaseDay: row.first_purchase_day,
+          lastPurchaseDay: row.last_purchase_day,
+          yearlySpendYen: row.yearly_value_yen,
+        },
+        reason: hasReason ? { category: primary.category, confidence: primary.confidence } : null,
+        isReasonResolved: resolved.has(row.customer_id),
+        competitorUse: competitor
+          ? competitor.confidence >= 0.7
+            ? 'switched'
+            : 'mentioned'
+          : hasReason
+            ? 'none'
+            : 'unknown',
+        location: { prefecture: row.prefecture, lat: row.lat, lng: row.lng },
+        pAlive: row.p_alive,
+        modelProbability: model && features ? predictReactivation(model, features) : null,
+        reach: {
+          email: row.email,
+          phone: row.phone,
+          postalCode: row.postal_code,
+          address: row.address,
+          emailOptIn: flag(row.email_opt_in),
+          smsOptIn: flag(row.sms_opt_in),
+          dmOk: flag(row.dm_ok),
+          phoneOk: flag(row.phone_ok),
+          doNotContact: row.do_not_contact === 1,
+          kind: row.kind,
+          isUnsubscribed: (evidence.get(row.customer_id)?.messageEvents ?? []).some(
+            (e) => e.type === 'unsubscribe',
+          ),
+        },
+      },
+      settings,
+    );
+    tally.ranks[p.score.rank] = (tally.ranks[p.score.rank] ?? 0) + 1;
+    updates.push({
+      customer_id: row.customer_id,
+      reason_category: primary.category,
+      reason_confidence: round(primary.confidence),
+      reason_evidence: JSON.stringify(
+        [
+          ...primary.evidence.map((e) => ({ kind: e.kind, day: e.day, line: e.line })),
+          ...result.ranked
+            .filter((c) => c !== primary && c.category !== 'unknown')
+            .map((c) => ({
+              kind: 'other_reason',
+              day: null,
+              category: c.category,
+              confidence: round(c.confidence),
+              line: c.evidence[0]?.line ?? c.category,
+            })),
+        ].slice(0, 12),
+      ),
+      score: p.score.total,
+      rank: p.score.rank,
+      reactivation_probability: round(p.reactivation.probability),
+      reactivation_source: p.reactivation.source,
+      expected_value: Math.round(p.expectedValue.expectedValueYen),
+      recommended_channels: JSON.stringify(p.recommendation.channels.map((c) => c.channel)),
+      score_breakdown: JSON.stringify(
+        p.score.breakdown.map((b) => ({
+          criterion: b.criterion,
+          value: b.value,
+          points: b.points,
+          weight: b.weight,
+          weighted: b.weighted,
+          explanation: b.explanation,
+        })),
+      ),
+      reason_resolved: resolved.has(row.customer_id) ? 1 : 0,
+    });
+  }
+  return { updates, flags };
+}
+
+/** Stores the flags, recounts the saved segments and sums the diagnosis up. */
+export async function finishDiagnosis(
+  storage: Storage,
+  plan: DiagnosisPlan,
+  tally: DiagnosisTally,
+  flags: readonly ReapproachFlagRow[],
+  started: Date,
+  now: () => Date,
+): Promise<DiagnosisSummary> {
+  const newlyFlagged = await insertReapproachFlags(storage, flags);
+  const segmentsCounted = await refreshSegmentCounts(storage, plan.flaggedAt);
+  return {
+    customers: tally.customers,
+    reasons: tally.reasons,
+    overrides: tally.overrides,
+    ranks: tally.ranks,
+    reactivation_model: plan.modelSummary,
+    reapproach: { changes: plan.answering.length, flagged: flags.length, newly_flagged: newlyFlagged },
+    segments_counted: segmentsCounted,
+    settings: { scoring_version: plan.versions.scoring, channels_version: plan.versions.channels },
+    seconds: Math.round((now().getTime() - started.getTime()) / 100) / 10,
+  };
+}
+
+/**
+ * Flags found part by part (position: the customer's place among all diagnosed customers) in
+ * the order one pass over DIAGNOSIS_PAGE_SIZE pages finds them: page, change, customer.
+ */
+export function flagsInPageOrder(placed: readonly PlacedFlag[]): ReapproachFlagRow[] {
+  const page = (f: PlacedFlag) => Math.floor(f.position / DIAGNOSIS_PAGE_SIZE);
+  return [...placed]
+    .sort((a, b) => page(a) - page(b) || a.change - b.change || a.position - b.position)
+    .map((f) => f.flag);
+}
+
 /**
  * Diagnoses and prioritises every at-risk, dormant and lost customer of the run just stored.
  *
@@ -258,165 +523,26 @@ export async function diagnoseAndPrioritise(
   storage: Storage,
   runId: number,
   asOf: string,
-  settings: PrioritiseSettings = DEFAULT_PRIORITISE_SETTINGS,
+  /** Default: the saved scoring and channel settings in force (defaults where never saved). */
+  given?: PrioritiseSettings,
   now: () => Date = () => new Date(),
 ): Promise<DiagnosisSummary> {
   const started = now();
-  const { model, summary: modelSummary } = await trainFromHistory(storage, asOf);
-  const changes = await changesUpTo(storage, asOf);
-  const priceChanges = changes.filter((c) => PRICE_KINDS.has(c.kind));
-  const answering = answeringChanges(changes, asOf);
-  const reasons: Record<string, number> = {};
-  const ranks: Record<string, number> = {};
-  let customers = 0;
-  let overrides = 0;
+  const plan = await prepareDiagnosis(storage, runId, asOf, { given, flaggedAt: started.toISOString() });
+  const tally = emptyDiagnosisTally();
   const flags: ReapproachFlagRow[] = [];
-  const flaggedAt = started.toISOString();
-
-  for await (const page of diagnosisCandidates(storage)) {
+  for await (const page of diagnosisCandidates(storage, DIAGNOSIS_PAGE_SIZE)) {
     const evidence = await customerEvidence(
       storage,
       page.map((r) => r.customer_id),
       asOf,
       { messagesFrom: messagesFrom(page) },
     );
-    const inferred = new Map<string, ReasonResult>();
-    const reapproachInputs: ReapproachCustomer[] = [];
-    for (const row of page) {
-      const ev = evidence.get(row.customer_id) as CustomerEvidence;
-      const result = inferReasons(reasonInput(row, ev, priceChanges, asOf), asOf);
-      inferred.set(row.customer_id, result);
-      reapproachInputs.push({
-        customerId: row.customer_id,
-        reason: result,
-        purchasedProducts: ev.products,
-        purchasedCategories: ev.categories,
-        isDormant: row.status !== 'at_risk',
-      });
-    }
-    const resolved = new Set<string>();
-    for (const change of answering) {
-      for (const m of findReapproachCustomers(change, reapproachInputs, asOf).matches) {
-        resolved.add(m.customerId);
-        flags.push({
-          customer_id: m.customerId,
-          change_id: m.changeId,
-          flagged_at: flaggedAt,
-          run_id: runId,
-          reason_category: m.category,
-          confidence: round(m.confidence),
-          scope: m.scope,
-          is_theme_confirmed: m.isThemeConfirmed ? 1 : 0,
-          line: m.line,
-        });
-      }
-    }
-    const updates: DiagnosisUpdate[] = [];
-    for (const row of page) {
-      customers++;
-      const result = inferred.get(row.customer_id) as ReasonResult;
-      const primary = result.primary;
-      const hasReason = primary.category !== 'unknown';
-      reasons[primary.category] = (reasons[primary.category] ?? 0) + 1;
-      if (primary.evidence.some((e) => e.kind === 'override')) overrides++;
-      const facts = {
-        firstPurchaseDay: row.first_purchase_day,
-        lastPurchaseDay: row.last_purchase_day,
-        purchaseDays: row.purchase_days,
-        totalSpendYen: row.total_spend_yen ?? 0,
-      };
-      const features = model ? dormantFeatures(facts, asOf) : null;
-      const competitor = result.ranked.find((c) => c.category === 'competitor');
-      const p = prioritiseCustomer(
-        {
-          daysSinceLastPurchase: row.days_since_last_purchase,
-          value: {
-            totalSpendYen: row.total_spend_yen ?? 0,
-            firstPurchaseDay: row.first_purchase_day,
-            lastPurchaseDay: row.last_purchase_day,
-            yearlySpendYen: row.yearly_value_yen,
-          },
-          reason: hasReason ? { category: primary.category, confidence: primary.confidence } : null,
-          isReasonResolved: resolved.has(row.customer_id),
-          competitorUse: competitor
-            ? competitor.confidence >= 0.7
-              ? 'switched'
-              : 'mentioned'
-            : hasReason
-              ? 'none'
-              : 'unknown',
-          location: { prefecture: row.prefecture, lat: row.lat, lng: row.lng },
-          pAlive: row.p_alive,
-          modelProbability: model && features ? predictReactivation(model, features) : null,
-          reach: {
-            email: row.email,
-            phone: row.phone,
-            postalCode: row.postal_code,
-            address: row.address,
-            emailOptIn: flag(row.email_opt_in),
-            smsOptIn: flag(row.sms_opt_in),
-            dmOk: flag(row.dm_ok),
-            phoneOk: flag(row.phone_ok),
-            doNotContact: row.do_not_contact === 1,
-            isUnsubscribed: (evidence.get(row.customer_id)?.messageEvents ?? []).some(
-              (e) => e.type === 'unsubscribe',
-            ),
-          },
-        },
-        settings,
-      );
-      ranks[p.score.rank] = (ranks[p.score.rank] ?? 0) + 1;
-      updates.push({
-        customer_id: row.customer_id,
-        reason_category: primary.category,
-        reason_confidence: round(primary.confidence),
-        reason_evidence: JSON.stringify(
-          [
-            ...primary.evidence.map((e) => ({ kind: e.kind, day: e.day, line: e.line })),
-            ...result.ranked
-              .filter((c) => c !== primary && c.category !== 'unknown')
-              .map((c) => ({
-                kind: 'other_reason',
-                day: null,
-                category: c.category,
-                confidence: round(c.confidence),
-                line: c.evidence[0]?.line ?? c.category,
-              })),
-          ].slice(0, 12),
-        ),
-        score: p.score.total,
-        rank: p.score.rank,
-        reactivation_probability: round(p.reactivation.probability),
-        reactivation_source: p.reactivation.source,
-        expected_value: Math.round(p.expectedValue.expectedValueYen),
-        recommended_channels: JSON.stringify(p.recommendation.channels.map((c) => c.channel)),
-        score_breakdown: JSON.stringify(
-          p.score.breakdown.map((b) => ({
-            criterion: b.criterion,
-            value: b.value,
-            points: b.points,
-            weight: b.weight,
-            weighted: b.weighted,
-            explanation: b.explanation,
-          })),
-        ),
-        reason_resolved: resolved.has(row.customer_id) ? 1 : 0,
-      });
-    }
-    await writeDiagnosis(storage, updates);
+    const result = diagnosePage(page, evidence, plan, tally);
+    for (const f of result.flags) flags.push(f.flag);
+    await writeDiagnosis(storage, result.updates);
   }
-  const newlyFlagged = await insertReapproachFlags(storage, flags);
-  const segmentsCounted = await refreshSegmentCounts(storage, flaggedAt);
-  return {
-    customers,
-    reasons,
-    overrides,
-    ranks,
-    reactivation_model: modelSummary,
-    reapproach: { changes: answering.length, flagged: flags.length, newly_flagged: newlyFlagged },
-    segments_counted: segmentsCounted,
-    seconds: Math.round((now().getTime() - started.getTime()) / 100) / 10,
-  };
+  return finishDiagnosis(storage, plan, tally, flags, started, now);
 }
 
 /** The diagnosis part of the `mezame analyze` text summary (empty when the run has none). */
@@ -440,5 +566,10 @@ export function diagnosisLines(summary: { diagnosis?: DiagnosisSummary }): strin
     `  reason resolved: ${d.reapproach.flagged.toLocaleString('en')} customers flagged by ${d.reapproach.changes} changes (${d.reapproach.newly_flagged} new) — mezame report reapproach`,
   ];
   if (d.segments_counted > 0) lines.push(`  segments recounted: ${d.segments_counted}`);
+  const version = (v: number | null | undefined) => (v == null ? 'defaults' : `version ${v}`);
+  if (d.settings)
+    lines.push(
+      `  settings: scoring ${version(d.settings.scoring_version)}, channels ${version(d.settings.channels_version)}`,
+    );
   return lines;
 }

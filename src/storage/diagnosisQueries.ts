@@ -46,6 +46,8 @@ export interface DiagnosisCandidateRow {
   dm_ok: number | null;
   phone_ok: number | null;
   do_not_contact: number | null;
+  /** company | person (the consent policy can differ). */
+  kind: string | null;
 }
 
 /** Events whose text a person wrote or the customer said. */
@@ -99,10 +101,13 @@ function adb(storage: Storage): Kysely<AnalysisDatabase> {
 
 const num = (v: number | string | null) => (v === null ? null : Number(v));
 
+/** Candidates per page of the diagnosis pass (and per evidence read). */
+export const DIAGNOSIS_PAGE_SIZE = 2_000;
+
 /** The customers to diagnose in customer_id order, `pageSize` at a time. */
 export async function* diagnosisCandidates(
   storage: Storage,
-  pageSize = 2_000,
+  pageSize = DIAGNOSIS_PAGE_SIZE,
 ): AsyncGenerator<DiagnosisCandidateRow[]> {
   let after: string | null = null;
   for (;;) {
@@ -134,6 +139,7 @@ export async function* diagnosisCandidates(
         'c.dm_ok',
         'c.phone_ok',
         'c.do_not_contact',
+        'c.kind',
       ])
       .where('s.status', 'in', [...DIAGNOSED_STATUSES])
       .orderBy('s.customer_id')
@@ -155,6 +161,26 @@ export async function* diagnosisCandidates(
     after = (rows[rows.length - 1] as { customer_id: string }).customer_id;
     if (rows.length < pageSize) return;
   }
+}
+
+/**
+ * The customers-table columns of some customers, for candidate rows built before their
+ * customer_state row is stored (analysis workers): every column, so the candidate row has
+ * whatever diagnosisCandidates reads from `customers`.
+ */
+export async function candidateCustomers(
+  storage: Storage,
+  customerIds: readonly string[],
+): Promise<Map<string, Record<string, unknown>>> {
+  const out = new Map<string, Record<string, unknown>>();
+  if (customerIds.length === 0) return out;
+  const rows = await storage.db
+    .selectFrom('customers')
+    .selectAll()
+    .where('customer_id', 'in', [...customerIds])
+    .execute();
+  for (const r of rows) out.set(r.customer_id, r as unknown as Record<string, unknown>);
+  return out;
 }
 
 function emptyEvidence(): CustomerEvidence {

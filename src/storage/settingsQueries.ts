@@ -11,6 +11,11 @@ import {
   parseScoringConfig,
   type ScoringConfig,
 } from '../core/prioritise/scoringModel.js';
+import type { Place } from '../core/prioritise/geography.js';
+import {
+  DEFAULT_PRIORITISE_SETTINGS,
+  type PrioritiseSettings,
+} from '../core/prioritise/prioritiseCustomer.js';
 import type { Database } from './schema.js';
 import type { Storage } from './storage.js';
 
@@ -171,4 +176,26 @@ export async function saveScoringConfig(
   const parsed = parseScoringConfig(value);
   if (!parsed.ok) throw new InvalidScoringConfigError(parsed.violations);
   return saveSetting(storage, SCORING_SETTING_KEY, parsed.config, actor, at);
+}
+
+/** The prioritisation settings the analysis and `mezame plan` use, and the stored versions they came from. */
+export interface ActivePrioritiseSettings {
+  settings: PrioritiseSettings;
+  /** null: that part is the built-in default (never saved). */
+  versions: { scoring: number | null; channels: number | null };
+}
+
+/**
+ * The saved scoring configuration (weights, bands, rank cut-offs) and channel settings (costs,
+ * rep time, consent policy) in force, each falling back to the defaults when never saved.
+ */
+export async function loadPrioritiseSettings(
+  storage: Storage,
+  base: Place | null = null,
+): Promise<ActivePrioritiseSettings> {
+  const scoring = await getScoringConfig(storage);
+  return {
+    settings: { ...DEFAULT_PRIORITISE_SETTINGS, scoring: scoring.config, base },
+    versions: { scoring: scoring.version, channels: null },
+  };
 }

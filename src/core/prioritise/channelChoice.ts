@@ -54,6 +54,8 @@ export interface Reachability {
   doNotContact?: boolean | null;
   isEmailBouncing?: boolean;
   isUnsubscribed?: boolean;
+  /** 'company' (B2B) or 'person' (B2C): the consent policy can differ; unknown takes the stricter rule. */
+  kind?: string | null;
 }
 
 export interface RecommendedChannel {
