@@ -23,6 +23,7 @@ import { registerCustomerRoutes } from './routes/customerRoutes.js';
 import { registerDashboardRoutes } from './routes/dashboardRoutes.js';
 import { IMPORT_CONTENT_TYPES, registerImportRoutes } from './routes/importRoutes.js';
 import { registerIngestRoutes } from './routes/ingestRoutes.js';
+import { registerSegmentRoutes } from './routes/segmentRoutes.js';
 import { registerSettingsRoutes } from './routes/settingsRoutes.js';
 import { registerTaskRoutes } from './routes/taskRoutes.js';
 import { registerTokenRoutes } from './routes/tokenRoutes.js';
@@ -105,6 +106,7 @@ export async function buildServer(options: BuildServerOptions): Promise<MezameSe
   registerAuditRoutes(routes, deps);
   registerTaskRoutes(routes, deps);
   registerSettingsRoutes(routes, deps);
+  registerSegmentRoutes(routes, deps);
   routes.define(
     {
       method: 'GET',

@@ -8,6 +8,7 @@ import { createTestServer, type Session, type TestServer } from '../../test/serv
 import { seedTaskState } from '../../test/taskFixture.js';
 import { DEFAULT_DEFINITION } from '../core/detect/dormancyDefinition.js';
 import { DEFAULT_SCORING_CONFIG } from '../core/prioritise/scoringModel.js';
+import { saveSegment } from '../storage/segmentQueries.js';
 import { generateTasks } from '../storage/taskQueries.js';
 
 type Caller =
@@ -212,6 +213,53 @@ const CASES: Case[] = [
     body: () => DEFAULT_SCORING_CONFIG,
     expect: signedInOnly(200, 200, 403, 403),
   },
+  // Segment 1 (rank A) is saved in beforeAll; a PUT saves the same filter again, a DELETE names
+  // a segment that does not exist, so every allowed caller gets the same answer.
+  {
+    name: 'list segments',
+    method: 'GET',
+    url: '/api/segments',
+    expect: signedInOnly(200, 200, 200, 200, 200),
+  },
+  {
+    name: 'segment fields',
+    method: 'GET',
+    url: '/api/segments/fields',
+    expect: signedInOnly(200, 200, 200, 200, 200),
+  },
+  {
+    name: 'preview a segment',
+    method: 'POST',
+    url: '/api/segments/preview',
+    body: () => ({ filter: { rank: ['A'] } }),
+    expect: signedInOnly(200, 200, 200, 200, 200),
+  },
+  {
+    name: 'save a segment',
+    method: 'POST',
+    url: '/api/segments',
+    body: (caller) => ({ name: `segment-${caller}`, filter: { status: ['early_dormant'] } }),
+    expect: signedInOnly(201, 201, 403, 403),
+  },
+  {
+    name: 'show a segment',
+    method: 'GET',
+    url: '/api/segments/1',
+    expect: signedInOnly(200, 200, 200, 200, 200),
+  },
+  {
+    name: 'change a segment',
+    method: 'PUT',
+    url: '/api/segments/1',
+    body: () => ({ name: 'Aランク', filter: { rank: ['A'] } }),
+    expect: signedInOnly(200, 200, 403, 403),
+  },
+  {
+    name: 'delete a segment',
+    method: 'DELETE',
+    url: '/api/segments/999',
+    expect: signedInOnly(404, 404, 403, 403),
+  },
   {
     name: 'who am I',
     method: 'GET',
@@ -244,6 +292,12 @@ describe.each(ENGINES)('API authorisation on %s', (engine) => {
     t = await createTestServer(engine);
     await seedTaskState(t.storage);
     await generateTasks(t.storage, { today: '2026-11-23', actor: 'test', now: '2026-11-22T09:00:00Z' });
+    await saveSegment(t.storage, {
+      name: 'Aランク',
+      filter: { rank: ['A'] },
+      createdBy: 'test',
+      at: '2026-11-22',
+    });
     for (const user of ['admin', 'marketer', 'tanaka', 'viewer'] as const)
       sessions.set(user, await t.login(user));
     const admin = sessions.get('admin');
@@ -288,6 +342,7 @@ describe.each(ENGINES)('API authorisation on %s', (engine) => {
           `${c.method} ${c.url
             .replace(/\?.*$/, '')
             .replace(/\/tasks\/\d+\//, '/tasks/:id/')
+            .replace(/\/segments\/\d+$/, '/segments/:id')
             .replace(/C00\d|\/5(\/|$)|[0-9a-f-]{36}/g, (m) =>
               m.startsWith('/5') ? `/:id${m.slice(2)}` : ':id',
             )}`,

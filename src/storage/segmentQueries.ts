@@ -4,7 +4,7 @@
  * Kysely from the validated filter: column names come from the fixed lists in segmentFilter.ts,
  * every value is a bound parameter.
  */
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import { AppError } from '../core/errors.js';
 import {
   LIST_FIELDS,
@@ -14,6 +14,7 @@ import {
   type SegmentFilter,
 } from '../core/prioritise/segmentFilter.js';
 import type { AnalysisDatabase } from './analysisQueries.js';
+import type { CustomerScope } from './customerQueries.js';
 import type { Storage } from './storage.js';
 
 export interface SegmentRow {
@@ -38,12 +39,26 @@ function sdb(storage: Storage): Kysely<SegmentDatabase> {
 // biome-ignore lint/suspicious/noExplicitAny: the joined tables' row type is spelled by Kysely.
 type JoinedQuery = SelectQueryBuilder<any, any, any>;
 
-/** Customers of the latest analysis the filter selects (no select list: callers add it). */
-export function segmentQuery(storage: Storage, filter: SegmentFilter): JoinedQuery {
+/**
+ * Customers of the latest analysis the filter selects (no select list: callers add it). The
+ * scope is the caller's: a sales rep's segment holds only the accounts they own (customers.owner,
+ * as in the customer list), whatever the filter says.
+ */
+export function segmentQuery(
+  storage: Storage,
+  filter: SegmentFilter,
+  scope: CustomerScope = null,
+): JoinedQuery {
   let query: JoinedQuery = sdb(storage)
     .selectFrom('customer_state as s')
     .innerJoin('customers as c', 'c.customer_id', 's.customer_id')
     .where('c.merged_into', 'is', null);
+  if (scope) {
+    query =
+      scope.ownerKey === null
+        ? query.where(sql<SqlBool>`1 = 0`)
+        : query.where('c.owner', '=', scope.ownerKey);
+  }
   for (const field of Object.keys(LIST_FIELDS) as ListField[]) {
     const values = filter[field];
     if (values && values.length > 0) query = query.where(LIST_FIELDS[field], 'in', [...values]);
@@ -63,8 +78,12 @@ export function segmentQuery(storage: Storage, filter: SegmentFilter): JoinedQue
   return query;
 }
 
-export async function countSegment(storage: Storage, filter: SegmentFilter): Promise<number> {
-  const row = await segmentQuery(storage, filter)
+export async function countSegment(
+  storage: Storage,
+  filter: SegmentFilter,
+  scope: CustomerScope = null,
+): Promise<number> {
+  const row = await segmentQuery(storage, filter, scope)
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .executeTakeFirst();
   return Number(row?.n ?? 0);
@@ -80,15 +99,24 @@ export interface SegmentMember {
   reason_category: string | null;
   expected_value: number | null;
   days_since_last_purchase: number | null;
+  p_alive: number | null;
+  prefecture: string | null;
+  industry: string | null;
 }
 
-/** The segment's customers, highest expected value first. */
+const numberOrNull = (value: unknown): number | null => (value === null ? null : Number(value));
+
+/**
+ * The segment's customers, highest expected value first (customers without one last on both
+ * engines, so pages are the same on SQLite and PostgreSQL).
+ */
 export async function segmentMembers(
   storage: Storage,
   filter: SegmentFilter,
   limit = 50,
+  page: { scope?: CustomerScope; offset?: number } = {},
 ): Promise<SegmentMember[]> {
-  const rows = await segmentQuery(storage, filter)
+  const rows = await segmentQuery(storage, filter, page.scope ?? null)
     .select([
       's.customer_id',
       'c.name',
@@ -99,15 +127,22 @@ export async function segmentMembers(
       's.reason_category',
       's.expected_value',
       's.days_since_last_purchase',
+      's.p_alive',
+      'c.prefecture',
+      'c.industry',
     ])
+    .orderBy(sql`case when s.expected_value is null then 1 else 0 end`)
     .orderBy('s.expected_value', 'desc')
     .orderBy('s.customer_id')
     .limit(limit)
+    .offset(page.offset ?? 0)
     .execute();
   return rows.map((r) => ({
     ...r,
-    score: r.score === null ? null : Number(r.score),
-    expected_value: r.expected_value === null ? null : Number(r.expected_value),
+    score: numberOrNull(r.score),
+    expected_value: numberOrNull(r.expected_value),
+    days_since_last_purchase: numberOrNull(r.days_since_last_purchase),
+    p_alive: numberOrNull(r.p_alive),
   })) as SegmentMember[];
 }
 
@@ -152,6 +187,51 @@ export async function getSegment(storage: Storage, name: string): Promise<Segmen
   return row ? normalise(row as SegmentRow) : null;
 }
 
+export async function getSegmentById(storage: Storage, id: number): Promise<SegmentRow | null> {
+  const row = await sdb(storage).selectFrom('segments').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? normalise(row as SegmentRow) : null;
+}
+
+/**
+ * Changes a stored segment's name and filter and recounts it; null when there is no such segment.
+ * Another segment's name is a conflict.
+ */
+export async function updateSegment(
+  storage: Storage,
+  id: number,
+  segment: { name: string; filter: SegmentFilter; savedBy: string; at: string },
+): Promise<SegmentRow | null> {
+  const name = segment.name.trim();
+  if (name === '' || name.length > 100) {
+    throw new AppError('invalid_input', 'segment name: expected 1–100 characters');
+  }
+  if (!(await getSegmentById(storage, id))) return null;
+  const clash = await getSegment(storage, name);
+  if (clash && clash.id !== id) {
+    throw new AppError('conflict', `segment '${name}' exists already; choose another name`);
+  }
+  const count = await countSegment(storage, segment.filter);
+  await sdb(storage)
+    .updateTable('segments')
+    .set({
+      name,
+      filter: JSON.stringify(segment.filter),
+      created_by: segment.savedBy,
+      created_at: segment.at,
+      last_count: count,
+      counted_at: segment.at,
+    })
+    .where('id', '=', id)
+    .execute();
+  return getSegmentById(storage, id);
+}
+
+/** Deletes a segment; false when there was none with that id. */
+export async function deleteSegment(storage: Storage, id: number): Promise<boolean> {
+  const result = await sdb(storage).deleteFrom('segments').where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
 export async function listSegments(storage: Storage): Promise<SegmentRow[]> {
   const rows = await sdb(storage).selectFrom('segments').selectAll().orderBy('name').execute();
   return rows.map((r) => normalise(r as SegmentRow));
@@ -163,6 +243,18 @@ function normalise(row: SegmentRow): SegmentRow {
     id: Number(row.id),
     last_count: row.last_count === null ? null : Number(row.last_count),
   };
+}
+
+/** Main purchase categories of the latest analysis within the scope, for the builder's menus. */
+export async function segmentCategories(storage: Storage, scope: CustomerScope = null): Promise<string[]> {
+  const rows = await segmentQuery(storage, {}, scope)
+    .select('s.main_category')
+    .distinct()
+    .where('s.main_category', 'is not', null)
+    .orderBy('s.main_category')
+    .limit(200)
+    .execute();
+  return rows.map((r) => String(r.main_category));
 }
 
 /** Recounts every saved segment against the latest analysis; returns how many were counted. */
