@@ -21,6 +21,7 @@ import { registerAuditRoutes } from './routes/auditRoutes.js';
 import { registerAuthRoutes } from './routes/authRoutes.js';
 import { registerCustomerRoutes } from './routes/customerRoutes.js';
 import { registerDashboardRoutes } from './routes/dashboardRoutes.js';
+import { registerReportRoutes } from './routes/reportRoutes.js';
 import { IMPORT_CONTENT_TYPES, registerImportRoutes } from './routes/importRoutes.js';
 import { registerIngestRoutes } from './routes/ingestRoutes.js';
 import { registerSegmentRoutes } from './routes/segmentRoutes.js';
@@ -101,6 +102,7 @@ export async function buildServer(options: BuildServerOptions): Promise<MezameSe
   registerTokenRoutes(routes, deps);
   registerCustomerRoutes(routes, deps);
   registerDashboardRoutes(routes, deps, dashboardCache);
+  registerReportRoutes(routes, deps);
   registerImportRoutes(routes, deps, imports);
   registerIngestRoutes(routes, deps, () => dashboardCache.clear());
   registerAuditRoutes(routes, deps);

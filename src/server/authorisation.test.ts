@@ -90,6 +90,30 @@ const CASES: Case[] = [
     expect: signedInOnly(201, 201, 404, 403),
   },
   { name: 'dashboard', method: 'GET', url: '/api/dashboard', expect: signedInOnly(200, 200, 200, 200, 200) },
+  {
+    name: 'dashboard analysis',
+    method: 'GET',
+    url: '/api/dashboard/analysis',
+    expect: signedInOnly(200, 200, 200, 200, 200),
+  },
+  {
+    name: 'newly dormant customers',
+    method: 'GET',
+    url: '/api/dashboard/newly-dormant',
+    expect: signedInOnly(200, 200, 200, 200, 200),
+  },
+  {
+    name: 'reasons report',
+    method: 'GET',
+    url: '/api/reports/reasons?by=owner',
+    expect: signedInOnly(200, 200, 200, 200, 200),
+  },
+  {
+    name: 'reapproach report',
+    method: 'GET',
+    url: '/api/reports/reapproach',
+    expect: signedInOnly(200, 200, 200, 200, 200),
+  },
   { name: 'list users', method: 'GET', url: '/api/users', expect: signedInOnly(200, 403, 403, 403) },
   {
     name: 'create user',

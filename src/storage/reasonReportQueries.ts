@@ -4,9 +4,10 @@
  * product category or acquisition cohort; and the improvement → re-approach list (customers whose
  * reason a resolved problem or a price decrease answers). Aggregated in SQL on both engines.
  */
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type SqlBool, sql } from 'kysely';
 import type { SegmentFilter } from '../core/prioritise/segmentFilter.js';
 import type { AnalysisDatabase } from './analysisQueries.js';
+import type { CustomerScope } from './customerQueries.js';
 import { segmentQuery } from './segmentQueries.js';
 import type { Storage } from './storage.js';
 
@@ -36,9 +37,15 @@ const GROUP_EXPRESSIONS: Record<ReasonReportGroup, ReturnType<typeof sql<string 
   cohort: sql<string | null>`substr(s.first_purchase_day, 1, 4)`,
 };
 
+/** The owner condition on the joined customers `c`: a sales rep's own accounts only. */
+function scopeCondition(scope: CustomerScope) {
+  if (!scope) return sql<SqlBool>`1 = 1`;
+  return scope.ownerKey === null ? sql<SqlBool>`1 = 0` : sql<SqlBool>`c.owner = ${scope.ownerKey}`;
+}
+
 /**
  * Reasons by count and lost yearly revenue, biggest revenue first within each group; only the
- * customers of `segment` when one is given.
+ * customers of `segment` when one is given, and only those in `scope` (a sales rep's accounts).
  *
  * @example await reasonsReport(storage, 'industry')
  */
@@ -46,6 +53,7 @@ export async function reasonsReport(
   storage: Storage,
   by: ReasonReportGroup | null = null,
   segment: SegmentFilter | null = null,
+  scope: CustomerScope = null,
 ): Promise<ReasonReportRow[]> {
   const group = by === null ? sql<string | null>`null` : GROUP_EXPRESSIONS[by];
   const base = segment ? segmentQuery(storage, segment) : null;
@@ -63,6 +71,7 @@ export async function reasonsReport(
       sql<number | string>`coalesce(sum(s.yearly_value_yen), 0)`.as('revenue'),
     ])
     .where('s.status', 'in', [...LOST_STATUSES])
+    .where(scopeCondition(scope))
     .groupBy(by === null ? [reasonExpression()] : [group, reasonExpression()]);
   const rows = (await query.execute()) as {
     grp: string | null;
@@ -125,10 +134,13 @@ export interface ReapproachListRow {
   rank: string | null;
 }
 
-/** Customers flagged "reason resolved", still dormant or lost in the latest analysis, highest EV first. */
+/**
+ * Customers flagged "reason resolved", still dormant or lost in the latest analysis, highest EV
+ * first; only a sales rep's own accounts when `scope` says so.
+ */
 export async function reapproachList(
   storage: Storage,
-  options: { changeId?: string; includeReturned?: boolean } = {},
+  options: { changeId?: string; includeReturned?: boolean; scope?: CustomerScope } = {},
 ): Promise<ReapproachListRow[]> {
   const db = storage.db as unknown as Kysely<
     AnalysisDatabase & {
@@ -166,6 +178,7 @@ export async function reapproachList(
     ]);
   if (!options.includeReturned) query = query.where('s.status', 'in', [...LOST_STATUSES]);
   if (options.changeId) query = query.where('f.change_id', '=', options.changeId);
+  if (options.scope) query = query.where(scopeCondition(options.scope));
   const rows = await query
     .orderBy(sql`coalesce(s.expected_value, 0)`, 'desc')
     .orderBy('f.customer_id')
