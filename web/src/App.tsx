@@ -11,6 +11,7 @@ import { ImportScreen } from './screens/ImportScreen';
 import { LinkLoginScreen } from './screens/LinkLoginScreen';
 import { LoginScreen } from './screens/LoginScreen';
 import { ScoringSettingsScreen } from './screens/ScoringSettingsScreen';
+import { SegmentsScreen } from './screens/SegmentsScreen';
 import { TasksScreen } from './screens/TasksScreen';
 import { TokensScreen } from './screens/TokensScreen';
 import { UsersScreen } from './screens/UsersScreen';
@@ -53,9 +54,13 @@ function Shell() {
   };
   const { user } = session;
   const customerMatch = /^\/customers\/(.+)$/.exec(path);
+  const segmentMatch = /^\/segments\/(\d+)$/.exec(path);
   let screen: ReactElement;
   if (customerMatch?.[1]) screen = <CustomerScreen id={decodeURIComponent(customerMatch[1])} user={user} />;
   else if (path === '/customers') screen = <CustomersScreen />;
+  else if (path === '/segments') screen = <SegmentsScreen key="list" user={user} />;
+  else if (segmentMatch?.[1])
+    screen = <SegmentsScreen key={segmentMatch[1]} user={user} id={Number(segmentMatch[1])} />;
   else if (path === '/import' && (user.role === 'admin' || user.role === 'marketer'))
     screen = <ImportScreen />;
   else if (path === '/tasks') screen = <TasksScreen user={user} />;

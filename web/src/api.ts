@@ -277,6 +277,72 @@ export interface ScoringSettings {
   created_by: string | null;
 }
 
+/** A segment filter as the server validates it (src/core/prioritise/segmentFilter.ts). */
+export interface SegmentFilter {
+  status?: string[];
+  rank?: string[];
+  reason?: string[];
+  owner?: string[];
+  main_category?: string[];
+  health_level?: string[];
+  industry?: string[];
+  prefecture?: string[];
+  kind?: string[];
+  reason_resolved?: boolean;
+  gap_alert?: boolean;
+  ranges?: Record<string, { min?: number; max?: number }>;
+}
+
+export interface SegmentFields {
+  lists: Record<string, string[]>;
+  ranges: string[];
+  flags: string[];
+}
+
+export interface SegmentMember {
+  customer_id: string;
+  name: string;
+  status: string;
+  owner: string | null;
+  rank: string | null;
+  score: number | null;
+  reason_category: string | null;
+  expected_value: number | null;
+  days_since_last_purchase: number | null;
+  p_alive: number | null;
+  prefecture: string | null;
+  industry: string | null;
+}
+
+export interface AnalysisInfo {
+  run_id: number;
+  as_of: string;
+}
+
+export interface Segment {
+  id: number;
+  name: string;
+  filter: SegmentFilter;
+  description: string;
+  count: number;
+  stored_count: number | null;
+  counted_at: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface SegmentDetail extends Segment {
+  analysis: AnalysisInfo | null;
+  customers: { items: SegmentMember[]; total: number; page: number; page_size: number };
+}
+
+export interface SegmentPreview {
+  analysis: AnalysisInfo | null;
+  count: number;
+  description: string;
+  customers: SegmentMember[];
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -385,6 +451,18 @@ export const api = {
     request<DefinitionSettings>('PUT', '/api/settings/definition', definition),
   scoringSettings: () => request<ScoringSettings>('GET', '/api/settings/scoring'),
   saveScoring: (config: ScoringConfig) => request<ScoringSettings>('PUT', '/api/settings/scoring', config),
+  segments: () => request<{ analysis: AnalysisInfo | null; items: Segment[] }>('GET', '/api/segments'),
+  segmentFields: () => request<SegmentFields>('GET', '/api/segments/fields'),
+  segment: (id: number, query: URLSearchParams) =>
+    request<SegmentDetail>('GET', `/api/segments/${id}?${query}`),
+  previewSegment: (filter: SegmentFilter, limit = 10) =>
+    request<SegmentPreview>('POST', '/api/segments/preview', { filter, limit }),
+  createSegment: (name: string, filter: SegmentFilter) =>
+    request<Segment>('POST', '/api/segments', { name, filter }),
+  updateSegment: (id: number, name: string, filter: SegmentFilter) =>
+    request<Segment>('PUT', `/api/segments/${id}`, { name, filter }),
+  deleteSegment: (id: number) =>
+    request<{ ok: true; id: number; name: string }>('DELETE', `/api/segments/${id}`),
   loginLink: (id: number) =>
     request<{ path: string; expires_at: string }>('POST', `/api/users/${id}/login-link`),
 };

@@ -33,6 +33,7 @@ export function Layout({
         <nav className="nav">
           {item('/', t('nav.dashboard'))}
           {item('/customers', t('nav.customers'))}
+          {item('/segments', t('nav.segments'))}
           {item('/tasks', t('nav.tasks'))}
           {canImport && item('/import', t('nav.import'))}
           {user.role !== 'sales_rep' && item('/settings/definition', t('nav.definition'))}
