@@ -7,6 +7,7 @@ import { ENGINES } from '../../test/engines.js';
 import { createTestServer, type Session, type TestServer } from '../../test/serverFixture.js';
 import { seedTaskState } from '../../test/taskFixture.js';
 import { DEFAULT_DEFINITION } from '../core/detect/dormancyDefinition.js';
+import { DEFAULT_CHANNEL_CONFIG } from '../core/prioritise/channelConfig.js';
 import { DEFAULT_SCORING_CONFIG } from '../core/prioritise/scoringModel.js';
 import { saveSegment } from '../storage/segmentQueries.js';
 import { generateTasks } from '../storage/taskQueries.js';
@@ -235,6 +236,19 @@ const CASES: Case[] = [
     method: 'PUT',
     url: '/api/settings/scoring',
     body: () => DEFAULT_SCORING_CONFIG,
+    expect: signedInOnly(200, 200, 403, 403),
+  },
+  {
+    name: 'read channel settings',
+    method: 'GET',
+    url: '/api/settings/channels',
+    expect: signedInOnly(200, 200, 200, 200),
+  },
+  {
+    name: 'save channel settings',
+    method: 'PUT',
+    url: '/api/settings/channels',
+    body: () => DEFAULT_CHANNEL_CONFIG,
     expect: signedInOnly(200, 200, 403, 403),
   },
   // Segment 1 (rank A) is saved in beforeAll; a PUT saves the same filter again, a DELETE names

@@ -34,6 +34,8 @@ export interface PlanInputRow {
   dm_ok: number | null;
   phone_ok: number | null;
   do_not_contact: number | null;
+  /** company | person (the consent policy can differ). */
+  kind: string | null;
   is_unsubscribed: boolean;
   /** The latest bounce is later than the latest open or click. */
   is_email_bouncing: boolean;
@@ -88,6 +90,7 @@ export async function* planInputs(
         'c.dm_ok',
         'c.phone_ok',
         'c.do_not_contact',
+        'c.kind',
       ])
       .where('s.status', 'in', [...statuses])
       .where('c.merged_into', 'is', null)

@@ -11,6 +11,12 @@ import {
   parseScoringConfig,
   type ScoringConfig,
 } from '../core/prioritise/scoringModel.js';
+import {
+  type ChannelConfig,
+  channelCostsAndConsent,
+  DEFAULT_CHANNEL_CONFIG,
+  parseChannelConfig,
+} from '../core/prioritise/channelConfig.js';
 import type { Place } from '../core/prioritise/geography.js';
 import {
   DEFAULT_PRIORITISE_SETTINGS,
@@ -139,9 +145,7 @@ export class InvalidScoringConfigError extends AppError {
 }
 
 /** The scoring settings in force: the newest stored version, or the seed's defaults (version null). */
-export async function getScoringConfig(
-  storage: Storage,
-): Promise<{
+export async function getScoringConfig(storage: Storage): Promise<{
   version: number | null;
   config: ScoringConfig;
   created_at: string | null;
@@ -193,9 +197,63 @@ export async function loadPrioritiseSettings(
   storage: Storage,
   base: Place | null = null,
 ): Promise<ActivePrioritiseSettings> {
-  const scoring = await getScoringConfig(storage);
+  const [scoring, channels] = await Promise.all([getScoringConfig(storage), getChannelConfig(storage)]);
   return {
-    settings: { ...DEFAULT_PRIORITISE_SETTINGS, scoring: scoring.config, base },
-    versions: { scoring: scoring.version, channels: null },
+    settings: {
+      ...DEFAULT_PRIORITISE_SETTINGS,
+      scoring: scoring.config,
+      channels: { ...DEFAULT_PRIORITISE_SETTINGS.channels, ...channelCostsAndConsent(channels.config) },
+      base,
+    },
+    versions: { scoring: scoring.version, channels: channels.version },
   };
+}
+
+export const CHANNELS_SETTING_KEY = 'channels';
+
+export class InvalidChannelConfigError extends AppError {
+  constructor(readonly violations: ConfigViolation[]) {
+    super(
+      'invalid_input',
+      `the channel settings are invalid:\n${violations.map((v) => `  ${v.path || '(root)'}: ${v.message}`).join('\n')}`,
+    );
+  }
+}
+
+/** The channel costs and consent policy in force: the newest stored version, or the defaults (version null). */
+export async function getChannelConfig(storage: Storage): Promise<{
+  version: number | null;
+  config: ChannelConfig;
+  created_at: string | null;
+  created_by: string | null;
+}> {
+  const stored = await getSetting(storage, CHANNELS_SETTING_KEY);
+  if (!stored) return { version: null, config: DEFAULT_CHANNEL_CONFIG, created_at: null, created_by: null };
+  const parsed = parseChannelConfig(stored.value);
+  if (!parsed.ok) {
+    throw new AppError(
+      'invalid_input',
+      `stored channel settings version ${stored.version} are invalid; save a new version: ${parsed.violations
+        .map((v) => `${v.path}: ${v.message}`)
+        .join('; ')}`,
+    );
+  }
+  return {
+    version: stored.version,
+    config: parsed.config,
+    created_at: stored.created_at,
+    created_by: stored.created_by,
+  };
+}
+
+/** Validates and stores channel settings as a new version (with its audit row); nothing is stored when invalid. */
+export async function saveChannelConfig(
+  storage: Storage,
+  value: unknown,
+  actor: string,
+  at: string,
+): Promise<number> {
+  const parsed = parseChannelConfig(value);
+  if (!parsed.ok) throw new InvalidChannelConfigError(parsed.violations);
+  return saveSetting(storage, CHANNELS_SETTING_KEY, parsed.config, actor, at);
 }

@@ -3,16 +3,15 @@ import { isReasonCategory, type ReasonCategory } from '../../core/diagnose/index
 import { AppError } from '../../core/errors.js';
 import {
   type ApproachOption,
-  DEFAULT_PRIORITISE_SETTINGS,
   type Place,
   type PlanCandidate,
   type PrioritiseInput,
-  type PrioritiseSettings,
   planWithinBudget,
   prioritiseCustomer,
 } from '../../core/prioritise/index.js';
 import type { Storage } from '../../storage/index.js';
 import { type PlanInputRow, planInputs } from '../../storage/planQueries.js';
+import { loadPrioritiseSettings } from '../../storage/settingsQueries.js';
 import { printJson, withDatabase, withStorage } from '../context.js';
 
 interface PlanFlags {
@@ -73,6 +72,8 @@ export interface PlanJson {
     unused_rep_hours: number | null;
     by_rank: Record<string, number>;
     by_channel: Record<string, number>;
+    /** The saved settings versions the plan used (null: the built-in defaults). */
+    settings: { scoring_version: number | null; channels_version: number | null };
   };
   choices: PlanChoiceJson[];
 }
@@ -122,6 +123,7 @@ function toInput(row: PlanInputRow): { input: PrioritiseInput; reason: ChoiceCon
         dmOk: flag(row.dm_ok),
         phoneOk: flag(row.phone_ok),
         doNotContact: row.do_not_contact === 1,
+        kind: row.kind,
         isUnsubscribed: row.is_unsubscribed,
         isEmailBouncing: row.is_email_bouncing,
       },
@@ -131,7 +133,8 @@ function toInput(row: PlanInputRow): { input: PrioritiseInput; reason: ChoiceCon
 
 /** Reads the dormant customers of the last analysis and plans the approaches within the limits. */
 export async function buildPlan(storage: Storage, options: PlanOptions): Promise<PlanJson> {
-  const settings: PrioritiseSettings = { ...DEFAULT_PRIORITISE_SETTINGS, base: options.base };
+  // The saved scoring (weights, bands, cut-offs) and channel settings (costs, consent) in force.
+  const { settings, versions } = await loadPrioritiseSettings(storage, options.base);
   const candidates: PlanCandidate<ContextOption>[] = [];
   let considered = 0;
   for await (const page of planInputs(storage)) {
@@ -208,6 +211,7 @@ export async function buildPlan(storage: Storage, options: PlanOptions): Promise
       unused_rep_hours: plan.unusedRepHours,
       by_rank: byRank,
       by_channel: byChannel,
+      settings: { scoring_version: versions.scoring, channels_version: versions.channels },
     },
     choices,
   };
@@ -223,6 +227,7 @@ function render(result: PlanJson, limit: number): string {
     `Expected value ${yen(s.total_expected_value_yen)}; spent ${yen(s.spent_yen)}, unspent ${yen(s.unspent_yen)}` +
       (s.unused_rep_hours === null ? '' : `; rep-hours used ${s.used_rep_hours}, left ${s.unused_rep_hours}`),
     `Method: ${s.method} (${s.guarantee})`,
+    `Settings: scoring ${s.settings.scoring_version === null ? 'defaults' : `version ${s.settings.scoring_version}`}, channels ${s.settings.channels_version === null ? 'defaults' : `version ${s.settings.channels_version}`}`,
   ];
   if (s.customers_considered === 0)
     lines.push('No dormant customers in the last analysis: run `mezame analyze` first.');

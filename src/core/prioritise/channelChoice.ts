@@ -3,9 +3,10 @@
  * choice follows the rank × channel and reason × channel matrices by default).
  *
  * 1. Reachability and consent decide what is allowed at all: do_not_contact blocks every channel;
- *    email and SMS need an explicit opt-in (Japanese law on commercial email and SMS is opt-in) and
- *    an address/number; postal DM, phone and visits are allowed unless dm_ok/phone_ok say no, and
- *    need an address or number; a bounced or unsubscribed email address is not used.
+ *    each channel needs an address or number and passes the consent policy (channelConfig.ts) for
+ *    the customer's kind — by default email and SMS need an explicit opt-in (Japanese law on
+ *    commercial email and SMS is opt-in), postal DM, phone and visits are allowed unless
+ *    dm_ok/phone_ok say no; a bounced or unsubscribed email address is not used.
  * 2. With a reason known well enough (confidence ≥ minReasonConfidence), the reason's sequence sets
  *    the order (seed: price → email, DM, phone; environment → visit, phone, email…), minus the
  *    channels the rank matrix marks unsuitable (×) for the customer's rank.
@@ -20,10 +21,15 @@ import {
   RANK_CHANNEL_MATRIX,
   type Rank,
   REASON_CHANNEL_SEQUENCES,
-  SEED_CHANNEL_COSTS,
   SUITABILITY_SCORE,
   type Suitability,
 } from './defaults.js';
+import {
+  type ConsentPolicy,
+  channelCostsAndConsent,
+  consentRuleFor,
+  DEFAULT_CHANNEL_CONFIG,
+} from './channelConfig.js';
 import { expectedValue } from './expectedValue.js';
 
 export interface ChannelSettings {
@@ -32,10 +38,12 @@ export interface ChannelSettings {
   reasonSequences: Record<ReasonCategory, readonly Channel[]>;
   minReasonConfidence: number;
   maxChannels: number;
+  /** Which channels need which consent, for companies and persons. */
+  consent: ConsentPolicy;
 }
 
 export const DEFAULT_CHANNEL_SETTINGS: ChannelSettings = {
-  costs: SEED_CHANNEL_COSTS,
+  ...channelCostsAndConsent(DEFAULT_CHANNEL_CONFIG),
   rankMatrix: RANK_CHANNEL_MATRIX,
   reasonSequences: REASON_CHANNEL_SEQUENCES,
   minReasonConfidence: 0.3,
@@ -78,28 +86,66 @@ const SYMBOL: Record<Suitability, string> = { best: '◎', suitable: '○', cond
 
 const present = (v: string | null | undefined) => typeof v === 'string' && v.trim() !== '';
 
+const CHANNEL_LABEL: Record<Channel, string> = {
+  email: 'email',
+  sms: 'SMS',
+  dm: 'DM',
+  phone: 'phone',
+  visit: 'visit',
+};
+
+/** The customer's consent flag for a channel (null: not recorded; visits have none). */
+function consentFlag(channel: Channel, reach: Reachability): { flag: boolean | null; column: string | null } {
+  switch (channel) {
+    case 'email':
+      return { flag: reach.emailOptIn ?? null, column: 'email_opt_in' };
+    case 'sms':
+      return { flag: reach.smsOptIn ?? null, column: 'sms_opt_in' };
+    case 'dm':
+      return { flag: reach.dmOk ?? null, column: 'dm_ok' };
+    case 'phone':
+      return { flag: reach.phoneOk ?? null, column: 'phone_ok' };
+    case 'visit':
+      return { flag: null, column: null };
+  }
+}
+
+function consentBlock(channel: Channel, reach: Reachability, policy: ConsentPolicy): string | null {
+  const rule = consentRuleFor(policy, channel, reach.kind);
+  const who = reach.kind === 'company' || reach.kind === 'person' ? `${reach.kind} customers` : 'customers';
+  if (rule === 'never') return `consent policy: no ${channel} for ${who}`;
+  const { flag, column } = consentFlag(channel, reach);
+  if (column === null) return null;
+  if (rule === 'opt_in' && flag !== true) return `no ${CHANNEL_LABEL[channel]} opt-in (${column})`;
+  if (rule === 'opt_out' && flag === false) return `${column} is 0`;
+  return null;
+}
+
 /** Why a channel cannot be used for this customer, or null when it can. */
-export function channelBlock(channel: Channel, reach: Reachability): string | null {
+export function channelBlock(
+  channel: Channel,
+  reach: Reachability,
+  policy: ConsentPolicy = DEFAULT_CHANNEL_SETTINGS.consent,
+): string | null {
   if (reach.doNotContact) return 'do_not_contact is set';
   switch (channel) {
     case 'email':
       if (!present(reach.email)) return 'no email address';
-      if (reach.emailOptIn !== true) return 'no email opt-in (email_opt_in)';
       if (reach.isUnsubscribed) return 'unsubscribed';
       if (reach.isEmailBouncing) return 'email address bounces';
-      return null;
+      break;
     case 'sms':
-      if (!present(reach.phone)) return 'no phone number';
-      return reach.smsOptIn === true ? null : 'no SMS opt-in (sms_opt_in)';
-    case 'dm':
-      if (!present(reach.address) && !present(reach.postalCode)) return 'no postal address';
-      return reach.dmOk === false ? 'dm_ok is 0' : null;
     case 'phone':
       if (!present(reach.phone)) return 'no phone number';
-      return reach.phoneOk === false ? 'phone_ok is 0' : null;
+      break;
+    case 'dm':
+      if (!present(reach.address) && !present(reach.postalCode)) return 'no postal address';
+      break;
     case 'visit':
-      return present(reach.address) ? null : 'no street address to visit';
+      if (!present(reach.address)) return 'no street address to visit';
+      break;
   }
+  return consentBlock(channel, reach, policy);
 }
 
 /**
@@ -122,7 +168,7 @@ export function recommendChannels(
   const excluded: ChannelRecommendation['excluded'] = [];
   const allowed = new Set<Channel>();
   for (const channel of CHANNELS) {
-    const why = channelBlock(channel, input.reach);
+    const why = channelBlock(channel, input.reach, settings.consent);
     if (why === null) allowed.add(channel);
     else excluded.push({ channel, why });
   }

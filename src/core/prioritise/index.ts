@@ -11,6 +11,20 @@ export {
   planWithinBudget,
 } from './budgetPlan.js';
 export {
+  CONSENT_RULES,
+  ChannelConfig,
+  type ChannelEntry,
+  type ConsentPolicy,
+  type ConsentRule,
+  CUSTOMER_KINDS,
+  type CustomerKind,
+  channelCostsAndConsent,
+  consentRuleFor,
+  DEFAULT_CHANNEL_CONFIG,
+  DEFAULT_CONSENT_POLICY,
+  parseChannelConfig,
+} from './channelConfig.js';
+export {
   type ApproachOption,
   approachOptions,
   type ChannelRecommendation,

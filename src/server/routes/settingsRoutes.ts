@@ -1,6 +1,8 @@
 /**
  * Settings: the dormancy definition (levels in words, the data-driven suggestion, saving a
- * new version) and the scoring model (weights, bands, rank cut-offs). Reading is open to every
+ * new version), the scoring model (weights, bands, rank cut-offs) and the channels (cost, rep
+ * time and reactivation rate per channel, consent policy for companies and persons); the analysis
+ * and `mezame plan` use the saved scoring and channel settings in force. Reading is open to every
  * signed-in user; changing is for admins and marketers. Every change is a new stored version
  * with an audit row; an invalid value stores nothing and the error names each field.
  */
@@ -13,6 +15,7 @@ import {
   describeDefinition,
 } from '../../core/detect/dormancyDefinition.js';
 import { isIsoDay } from '../../core/detect/isoDays.js';
+import { DEFAULT_CHANNEL_CONFIG, parseChannelConfig } from '../../core/prioritise/channelConfig.js';
 import { DEFAULT_SCORING_CONFIG, parseScoringConfig } from '../../core/prioritise/scoringModel.js';
 import {
   getActiveDefinition,
@@ -22,9 +25,12 @@ import {
   saveDefinition,
 } from '../../storage/definitionQueries.js';
 import {
+  CHANNELS_SETTING_KEY,
+  getChannelConfig,
   getScoringConfig,
   listSettingVersions,
   SCORING_SETTING_KEY,
+  saveChannelConfig,
   saveScoringConfig,
 } from '../../storage/settingsQueries.js';
 import { ANY_ROLE, actorOf, WRITERS } from '../auth.js';
@@ -145,6 +151,44 @@ export function registerSettingsRoutes(table: RouteTable, { storage }: ServerDep
       }
       await saveScoringConfig(storage, parsed.config, actorOf(principal), now.toISOString());
       return getScoringConfig(storage);
+    },
+  );
+
+  table.define(
+    {
+      method: 'GET',
+      url: '/api/settings/channels',
+      summary:
+        'The channel settings in force (cost, rep-minutes, reactivation rate and consent rule per channel), the defaults and the versions',
+      tag: 'settings',
+      access: { kind: 'user', roles: ANY_ROLE },
+    },
+    async () => ({
+      ...(await getChannelConfig(storage)),
+      defaults: DEFAULT_CHANNEL_CONFIG,
+      versions: await listSettingVersions(storage, CHANNELS_SETTING_KEY),
+    }),
+  );
+
+  table.define(
+    {
+      method: 'PUT',
+      url: '/api/settings/channels',
+      summary:
+        'Save channel costs and the consent policy as a new version (validated; errors name the field; used by the next analysis and plan)',
+      tag: 'settings',
+      access: { kind: 'user', roles: WRITERS },
+      body: SettingsObject,
+    },
+    async ({ body, principal, now }) => {
+      const parsed = parseChannelConfig(body);
+      if (!parsed.ok) {
+        throw invalid(
+          parsed.violations.map((v) => ({ field: v.path ? `body.${v.path}` : 'body', message: v.message })),
+        );
+      }
+      await saveChannelConfig(storage, parsed.config, actorOf(principal), now.toISOString());
+      return getChannelConfig(storage);
     },
   );
 }
