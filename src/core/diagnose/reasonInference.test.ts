@@ -44,6 +44,44 @@ describe('inferReasons', () => {
     expect(lines(input)).toEqual(['price increase of category toner on 2025-04-01, last order 2025-04-20']);
   });
 
+  it('keeps "forgot" beside a price increase for a silent customer; the timing of the increase decides', () => {
+    // Paid the new price (19 days before the last order), then stopped: price first, forgotten second.
+    const peak = inferReasons(
+      aCustomer({ priceChanges: [{ kind: 'price_increase', category: 'toner', day: '2025-04-01' }] }),
+      AS_OF,
+    );
+    expect(peak.ranked.map((c) => [c.category, c.confidence])).toEqual([
+      ['price', RULE_CONFIDENCE.priceIncreaseOnBought],
+      ['forgotten', RULE_CONFIDENCE.noInteractionRecorded],
+    ]);
+    // Kept buying at the new price for 80 days, or stopped before ever paying it: as likely forgotten.
+    for (const day of ['2025-01-30', '2025-05-20']) {
+      const offPeak = inferReasons(
+        aCustomer({ priceChanges: [{ kind: 'price_increase', category: 'toner', day }] }),
+        AS_OF,
+      );
+      expect(offPeak.primary.category).toBe('forgotten');
+      const price = offPeak.ranked.find((c) => c.category === 'price');
+      expect(price?.confidence).toBeCloseTo(
+        RULE_CONFIDENCE.priceIncreaseOnBought * RULE_CONFIDENCE.priceIncreaseOffPeakFactor,
+        2,
+      );
+      expect(price?.evidence[0]?.line).toMatch(/\((after the last order|80 days before the last order)\)$/);
+    }
+  });
+
+  it('lets a customer who wrote about the increase stay a price reason whatever its timing', () => {
+    const result = inferReasons(
+      aCustomer({
+        priceChanges: [{ kind: 'price_increase', category: 'toner', day: '2025-05-20' }],
+        texts: [{ type: 'inquiry', day: '2025-05-25', text: '値上げ後の単価では発注できなくなりました。' }],
+      }),
+      AS_OF,
+    );
+    expect(result.primary.category).toBe('price');
+    expect(result.ranked.map((c) => c.category)).not.toContain('forgotten');
+  });
+
   it('ignores a price increase on a category the customer never bought', () => {
     const result = inferReasons(
       aCustomer({ priceChanges: [{ kind: 'price_increase', category: 'paper', day: '2025-04-01' }] }),

@@ -36,6 +36,13 @@ export const RULE_CONFIDENCE = {
   priceIncreaseOnBought: 0.45,
   /** A price increase with no product or category given (a general price revision). */
   priceIncreaseGeneral: 0.35,
+  /**
+   * A price increase outside the peak window (more than PRICE_INCREASE_PEAK_DAYS before the last
+   * order: the customer kept buying at the new price for months; or after it: the customer never
+   * paid it) explains less: its confidence is multiplied by this, below a silent customer's
+   * "forgotten" (noInteractionRecorded), which is then just as likely.
+   */
+  priceIncreaseOffPeakFactor: 0.6,
   /** The primary contact (担当/窓口/購買/primary…) marked left. */
   primaryContactLeft: 0.65,
   /** Another contact marked left. */
@@ -69,6 +76,8 @@ export const COMPLAINT_WINDOW_DAYS = 365;
 export const PRICE_INCREASE_BEFORE_DAYS = 90;
 /** …to this many days after it (the next order that never came). */
 export const PRICE_INCREASE_AFTER_DAYS = 60;
+/** An increase at most this many days before the last order counts fully: the customer paid the new price, then stopped. */
+export const PRICE_INCREASE_PEAK_DAYS = 60;
 /** A contact who left this long before the last order had been replaced already. */
 export const CONTACT_LEFT_BEFORE_DAYS = 180;
 export const HIGH_FREQUENCY_PER_MONTH = 8;
@@ -217,6 +226,13 @@ class Collector {
     return [...this.byCategory.values()].every((e) => e.factors.length === 0);
   }
 
+  /** True when every piece of evidence collected so far is of these kinds (or there is none). */
+  hasOnly(kinds: ReadonlySet<EvidenceKind>): boolean {
+    return [...this.byCategory.values()].every(
+      (e) => e.factors.length === 0 || e.evidence.every((x) => kinds.has(x.kind)),
+    );
+  }
+
   ranked(): ReasonCandidate[] {
     const out: ReasonCandidate[] = [];
     for (const [category, { factors, evidence }] of this.byCategory) {
@@ -320,13 +336,20 @@ function addPriceEvidence(collector: Collector, input: ReasonInput, asOf: string
     if (!isGeneral && !isBought) continue;
     const what =
       product !== null ? `product ${product}` : category !== null ? `category ${category}` : 'prices';
+    const isPeak = n <= dayNumber(last) && n >= dayNumber(last) - PRICE_INCREASE_PEAK_DAYS;
+    const timing = isPeak
+      ? ''
+      : n > dayNumber(last)
+        ? ' (after the last order)'
+        : ` (${dayNumber(last) - n} days before the last order)`;
     collector.add(
       'price',
-      isGeneral ? RULE_CONFIDENCE.priceIncreaseGeneral : RULE_CONFIDENCE.priceIncreaseOnBought,
+      (isGeneral ? RULE_CONFIDENCE.priceIncreaseGeneral : RULE_CONFIDENCE.priceIncreaseOnBought) *
+        (isPeak ? 1 : RULE_CONFIDENCE.priceIncreaseOffPeakFactor),
       {
         kind: 'price_change',
         day,
-        line: `price increase of ${what} on ${day}, last order ${last}`,
+        line: `price increase of ${what} on ${day}, last order ${last}${timing}`,
         theme: 'price_increase',
         product,
         productCategory: category,
@@ -457,6 +480,9 @@ function hasCustomerVoice(input: ReasonInput, asOf: string): boolean {
   return (input.texts ?? []).some((t) => isOnOrBefore(t.day, asOf)) || input.subscriptionCancel != null;
 }
 
+/** Evidence about the circumstances, not from the customer: silence can still mean forgetting. */
+const CIRCUMSTANTIAL: ReadonlySet<EvidenceKind> = new Set(['price_change']);
+
 function addSilenceEvidence(collector: Collector, input: ReasonInput, asOf: string): void {
   if (input.lastPurchaseDay === null || hasCustomerVoice(input, asOf)) return;
   const engagement = input.engagement ?? null;
@@ -472,7 +498,9 @@ function addSilenceEvidence(collector: Collector, input: ReasonInput, asOf: stri
     return;
   }
   const isUnmeasured = engagement === null || engagement.emailsSent === 0;
-  if (isUnmeasured && collector.isEmpty) {
+  // A price increase near the last order does not rule out that a silent customer forgot:
+  // both stand, and the timing of the increase decides between them.
+  if (isUnmeasured && collector.hasOnly(CIRCUMSTANTIAL)) {
     collector.add('forgotten', RULE_CONFIDENCE.noInteractionRecorded, {
       kind: 'no_interaction',
       day: null,

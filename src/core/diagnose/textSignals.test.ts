@@ -197,3 +197,34 @@ describe('categoryFromLabel', () => {
     expect(categoryFromLabel('価格が高いので')).toBeNull();
   });
 });
+
+describe('quality and hand-over complaints found on the demo', () => {
+  it.each([
+    ['品質が安定しないので、しばらく発注を控えます。', 'product', 'quality'],
+    ['チップの寿命が短くなりました。', 'product', 'quality'],
+    ['スローアウェイチップの寿命が以前より明らかに短くなっています。', 'product', 'quality'],
+    ['前回の切削工具はロットによって品質にばらつきがあり、現場から苦情が出ています。', 'product', 'quality'],
+    ['前任の方には良くしていただいたのですが、引き継ぎが不十分だと感じます。', 'staff', 'staff_response'],
+    ['新しい担当者と連絡がつかず、困っています。', 'staff', 'staff_response'],
+    ['Nobody has answered our inquiry for two weeks.', 'staff', 'staff_response'],
+  ])('reads 「%s」 as %s (%s)', (text, category, theme) => {
+    const found = findReasonSignals(text);
+    expect(found.signals.map((s) => [s.category, s.theme])).toEqual([[category, theme]]);
+    expect(found.negated).toEqual([]);
+  });
+
+  it.each([
+    ['寿命が短くはないのですが、価格を確認したいです。', 'product'],
+    ['品質にばらつきはなく、満足しています。', 'product'],
+    ['引き継ぎが不十分ではありませんでした。', 'staff'],
+  ])('reads the negated 「%s」 as no %s complaint', (text, category) => {
+    const found = findReasonSignals(text);
+    expect(found.signals).toEqual([]);
+    expect(found.negated.map((s) => s.category)).toEqual([category]);
+  });
+
+  it('needs a lifetime word for 短く and a quality word for ばらつき', () => {
+    expect(findReasonSignals('納期を短くしてほしいです。').signals).toEqual([]);
+    expect(findReasonSignals('到着日にばらつきがあります。').signals).toEqual([]);
+  });
+});
