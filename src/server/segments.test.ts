@@ -196,6 +196,23 @@ describe.each(ENGINES)('segments API on %s', (engine) => {
     expect(updated).toMatchObject({ entity_id: String(id), details: { name: 'A・Bランク', count: 3 } });
   });
 
+  it("filters the customer list by a saved segment, within the caller's scope", async () => {
+    const id = (await list('admin')).find((s) => s.name === 'A・Bランク')?.id;
+    const customers = async (as: UserName, query: string) => {
+      const response = await call(as, 'GET', `/api/customers?${query}`);
+      expect(response.statusCode, response.body).toBe(200);
+      const body = response.json<{ total: number; items: { customer_id: string }[] }>();
+      return [body.total, body.items.map((c) => c.customer_id)];
+    };
+    expect(await customers('admin', `segment=${id}&sort=customer_id`)).toEqual([3, ['C001', 'C002', 'C003']]);
+    const tokyo = `segment=${id}&prefecture=${encodeURIComponent('東京都')}&sort=customer_id`;
+    expect(await customers('admin', tokyo)).toEqual([2, ['C001', 'C003']]);
+    expect(await customers('tanaka', `segment=${id}&sort=customer_id`)).toEqual([2, ['C001', 'C002']]);
+    const missing = await call('admin', 'GET', '/api/customers?segment=999');
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json<ErrorBody>().error.field).toBe('query.segment');
+  });
+
   it('deletes a segment for an admin with an audit row; a second delete is 404', async () => {
     const id = (await list('admin')).find((s) => s.name === '休眠')?.id;
     const deleted = await call('admin', 'DELETE', `/api/segments/${id}`);

@@ -9,7 +9,9 @@
  */
 import { type Kysely, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import { LIFECYCLE_STATUSES } from '../core/detect/lifecycleStatus.js';
+import type { SegmentFilter } from '../core/prioritise/segmentFilter.js';
 import type { Database } from './schema.js';
+import { segmentQuery } from './segmentQueries.js';
 import type { Storage } from './storage.js';
 
 /** null: every customer. ownerKey: only customers whose `owner` equals it (null owns nothing). */
@@ -91,6 +93,8 @@ export interface CustomerFilters {
   prefecture?: string | undefined;
   /** Part of the name or customer id. */
   q?: string | undefined;
+  /** A saved segment's filter: only its customers (of the latest analysis). */
+  segment?: SegmentFilter | undefined;
 }
 
 export const CUSTOMER_SORT_KEYS = [
@@ -188,6 +192,13 @@ export async function listCustomers(
     if (filters.reason !== undefined) {
       needState('reason', 'reason_category');
       base = base.where('customer_state.reason_category', '=', filters.reason);
+    }
+    if (filters.segment !== undefined) {
+      base = base.where(
+        'customers.customer_id',
+        'in',
+        segmentQuery(storage, filters.segment).select('s.customer_id'),
+      );
     }
     if (filters.q !== undefined && filters.q.trim() !== '') {
       const pattern = `%${escapeLike(filters.q.trim())}%`;

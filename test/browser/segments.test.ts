@@ -79,6 +79,13 @@ describe('segments in Chromium', () => {
     await page.getByTestId('segment-customers').getByRole('link', { name: '株式会社あおば製作所' }).click();
     await page.waitForURL(`${harness.url}/customers/C001`);
     await page.getByRole('heading', { name: /株式会社あおば製作所/ }).waitFor();
+
+    // The customer list filters by the saved segment too.
+    await page.getByRole('link', { name: '顧客', exact: true }).click();
+    await page.getByText('4件中 1–4件').waitFor();
+    await page.locator('select[name=segment]').selectOption({ label: SEGMENT });
+    await page.getByText('1件中 1–1件').waitFor();
+    await expect(page.getByTestId('customer-table').locator('tbody tr').count()).resolves.toBe(1);
     await page.context().close();
   });
 

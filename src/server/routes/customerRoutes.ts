@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
+import { parseSegmentFilter, type SegmentFilter } from '../../core/prioritise/segmentFilter.js';
 import { recordAudit } from '../../storage/accountQueries.js';
 import {
   AnalysisMissing,
@@ -15,7 +16,9 @@ import {
   isCustomerVisible,
   listCustomers,
 } from '../../storage/customerQueries.js';
+import { getSegmentById } from '../../storage/segmentQueries.js';
 import { ANY_ROLE, actorOf, customerScopeOf } from '../auth.js';
+import { RequestValidationError } from '../httpErrors.js';
 import type { RouteTable, ServerDeps } from '../routeTable.js';
 
 /** SPEC's reason categories. */
@@ -41,6 +44,8 @@ export const CustomerListQuery = z.object({
   industry: text.optional(),
   prefecture: text.optional(),
   q: z.string().max(200).optional(),
+  /** A saved segment's id: only its customers. */
+  segment: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
   sort: z.enum(CUSTOMER_SORT_KEYS).default('name'),
   dir: z.enum(['asc', 'desc']).default('asc'),
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),
@@ -65,9 +70,18 @@ export function registerCustomerRoutes(table: RouteTable, { storage }: ServerDep
       query: CustomerListQuery,
     },
     async ({ query, principal }) => {
+      let segment: SegmentFilter | undefined;
+      if (query.segment !== undefined) {
+        const row = await getSegmentById(storage, query.segment);
+        if (!row) {
+          const message = `query.segment: no segment ${query.segment}`;
+          throw new RequestValidationError('query.segment', message, [{ field: 'query.segment', message }]);
+        }
+        segment = parseSegmentFilter(row.filter);
+      }
       try {
         const list = await listCustomers(storage, customerScopeOf(principal), {
-          filters: query,
+          filters: { ...query, segment },
           sort: query.sort,
           direction: query.dir,
           limit: query.page_size,

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { api, type CustomerList, type Facets } from '../api';
+import { api, type CustomerList, type Facets, type Segment } from '../api';
 import { formatDate, formatYen } from '../format';
 import { type MessageKey, useI18n } from '../i18n';
 import { Link } from '../router';
@@ -37,6 +37,8 @@ interface Filters {
   status: string;
   rank: string;
   reason: string;
+  /** A saved segment's id. */
+  segment: string;
 }
 const NO_FILTERS: Filters = {
   q: '',
@@ -46,6 +48,7 @@ const NO_FILTERS: Filters = {
   status: '',
   rank: '',
   reason: '',
+  segment: '',
 };
 
 export function CustomersScreen() {
@@ -56,10 +59,15 @@ export function CustomersScreen() {
   const [page, setPage] = useState(1);
   const [data, setData] = useState<CustomerList | null>(null);
   const [facets, setFacets] = useState<Facets | null>(null);
+  const [segments, setSegments] = useState<Segment[]>([]);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     api.facets().then(setFacets, () => undefined);
+    api.segments().then(
+      (list) => setSegments(list.items),
+      () => undefined,
+    );
   }, []);
 
   const query = useMemo(() => {
@@ -154,6 +162,13 @@ export function CustomersScreen() {
         {analysed && select('status', STATUSES, 'col.status', (v) => label('status', v))}
         {analysed && select('rank', ['S', 'A', 'B', 'C', 'D'], 'col.rank')}
         {analysed && select('reason', REASONS, 'col.reason', (v) => label('reason', v))}
+        {segments.length > 0 &&
+          select(
+            'segment',
+            segments.map((s) => String(s.id)),
+            'customers.segment',
+            (v) => segments.find((s) => String(s.id) === v)?.name ?? v,
+          )}
       </form>
       {error && <p className="error">{error}</p>}
       {data && (
