@@ -35,14 +35,94 @@ interface StateRow {
 }
 
 export const STATE_ROWS: StateRow[] = [
-  { id: 'C001', before: 'active', status: 'early_dormant', rank: 'A', reason: 'product', yearly: 200_000, pAlive: 0.35, health: null, ev: 50_000 },
-  { id: 'C002', before: 'at_risk', status: 'mid_dormant', rank: 'B', reason: 'price', yearly: 100_000, pAlive: 0.15, health: null, ev: 20_000 },
-  { id: 'C003', before: 'early_dormant', status: 'long_dormant', rank: 'C', reason: 'environment', yearly: 300_000, pAlive: 0.05, health: null, ev: 10_000 },
-  { id: 'C004', before: 'active', status: 'at_risk', rank: 'B', reason: 'forgotten', yearly: 60_000, pAlive: 0.6, health: 55, ev: 30_000 },
-  { id: 'C005', before: 'at_risk', status: 'at_risk', rank: 'A', reason: 'forgotten', yearly: 90_000, pAlive: 0.72, health: 65, ev: 80_000 },
-  { id: 'C006', before: 'mid_dormant', status: 'lost', rank: 'D', reason: 'competitor', yearly: 150_000, pAlive: 0.02, health: null, ev: 1_000 },
-  { id: 'C007', before: 'active', status: 'active', rank: null, reason: null, yearly: 120_000, pAlive: 0.95, health: 90, ev: null },
-  { id: 'C008', before: 'never_purchased', status: 'never_purchased', rank: null, reason: null, yearly: 0, pAlive: null, health: null, ev: null },
+  {
+    id: 'C001',
+    before: 'active',
+    status: 'early_dormant',
+    rank: 'A',
+    reason: 'product',
+    yearly: 200_000,
+    pAlive: 0.35,
+    health: null,
+    ev: 50_000,
+  },
+  {
+    id: 'C002',
+    before: 'at_risk',
+    status: 'mid_dormant',
+    rank: 'B',
+    reason: 'price',
+    yearly: 100_000,
+    pAlive: 0.15,
+    health: null,
+    ev: 20_000,
+  },
+  {
+    id: 'C003',
+    before: 'early_dormant',
+    status: 'long_dormant',
+    rank: 'C',
+    reason: 'environment',
+    yearly: 300_000,
+    pAlive: 0.05,
+    health: null,
+    ev: 10_000,
+  },
+  {
+    id: 'C004',
+    before: 'active',
+    status: 'at_risk',
+    rank: 'B',
+    reason: 'forgotten',
+    yearly: 60_000,
+    pAlive: 0.6,
+    health: 55,
+    ev: 30_000,
+  },
+  {
+    id: 'C005',
+    before: 'at_risk',
+    status: 'at_risk',
+    rank: 'A',
+    reason: 'forgotten',
+    yearly: 90_000,
+    pAlive: 0.72,
+    health: 65,
+    ev: 80_000,
+  },
+  {
+    id: 'C006',
+    before: 'mid_dormant',
+    status: 'lost',
+    rank: 'D',
+    reason: 'competitor',
+    yearly: 150_000,
+    pAlive: 0.02,
+    health: null,
+    ev: 1_000,
+  },
+  {
+    id: 'C007',
+    before: 'active',
+    status: 'active',
+    rank: null,
+    reason: null,
+    yearly: 120_000,
+    pAlive: 0.95,
+    health: 90,
+    ev: null,
+  },
+  {
+    id: 'C008',
+    before: 'never_purchased',
+    status: 'never_purchased',
+    rank: null,
+    reason: null,
+    yearly: 0,
+    pAlive: null,
+    health: null,
+    ev: null,
+  },
 ];
 
 const EXTRA_CUSTOMERS = [
@@ -52,7 +132,14 @@ const EXTRA_CUSTOMERS = [
   ['C008', 'そよかぜ薬局', null, '愛知県', '小売'],
 ] as const;
 
-const OWNERS: Record<string, string> = { C001: '田中', C002: '田中', C003: '鈴木', C005: '田中', C006: '鈴木', C007: '鈴木' };
+const OWNERS: Record<string, string> = {
+  C001: '田中',
+  C002: '田中',
+  C003: '鈴木',
+  C005: '田中',
+  C006: '鈴木',
+  C007: '鈴木',
+};
 
 export async function seedDashboardRuns(storage: Storage, options: { summary: boolean }): Promise<void> {
   for (const [id, name, owner, prefecture, industry] of EXTRA_CUSTOMERS) {
@@ -79,11 +166,14 @@ export async function seedDashboardRuns(storage: Storage, options: { summary: bo
   };
   const before = count('before');
   const now = count('status');
-  const dormant = STATE_ROWS.filter((r) => ['early_dormant', 'mid_dormant', 'long_dormant'].includes(r.status));
+  const dormant = STATE_ROWS.filter((r) =>
+    ['early_dormant', 'mid_dormant', 'long_dormant'].includes(r.status),
+  );
   const o = opportunityEstimate(dormant.map((r) => r.yearly));
   const bins = Array.from({ length: 10 }, (_, i) => ({ from: i / 10, to: (i + 1) / 10, customers: 0 }));
   for (const r of STATE_ROWS) {
-    if (r.pAlive !== null) (bins[Math.min(9, Math.floor(r.pAlive * 10))] as { customers: number }).customers++;
+    if (r.pAlive !== null)
+      (bins[Math.min(9, Math.floor(r.pAlive * 10))] as { customers: number }).customers++;
   }
   const ranks: Record<string, number> = {};
   for (const r of STATE_ROWS) if (r.rank) ranks[r.rank] = (ranks[r.rank] ?? 0) + 1;

@@ -9,11 +9,15 @@
  * count the same things, so a rep's figures add up to the company's.
  */
 import { type Kysely, type SqlBool, sql } from 'kysely';
-import { DORMANT_STATUSES, LIFECYCLE_STATUSES, type LifecycleStatus } from '../core/detect/lifecycleStatus.js';
+import {
+  DORMANT_STATUSES,
+  LIFECYCLE_STATUSES,
+  type LifecycleStatus,
+} from '../core/detect/lifecycleStatus.js';
 import { opportunityEstimate } from '../core/detect/opportunity.js';
 import { type AnalysisDatabase, type AnalysisRunRow, latestRun } from './analysisQueries.js';
 import type { CustomerScope } from './customerQueries.js';
-import { reasonsReport } from './reasonReportQueries.js';
+import { LOST_STATUSES, reasonsReport } from './reasonReportQueries.js';
 import type { Storage } from './storage.js';
 
 export const RANKS = ['A', 'B', 'C', 'D'] as const;
@@ -157,11 +161,11 @@ export async function dashboardAnalysis(
   }
   const summary = parseSummary(run);
   const previousRun = await previousRunOf(run, summary, storage);
-  const [counts, topReasons, atRisk] = await Promise.all([
+  const [counts, topReasonRows, atRisk] = await Promise.all([
     scope === null && isComplete(summary)
       ? Promise.resolve(countsFromSummary(summary))
       : countsFromRows(storage, scope, previousRun),
-    reasonsReport(storage, null, null, scope),
+    topReasons(storage, scope),
     atRiskHead(storage, scope, atRiskOrder, options.atRiskLimit ?? 10),
   ]);
   return {
@@ -169,11 +173,7 @@ export async function dashboardAnalysis(
     run: { run_id: run.id, as_of: run.as_of, finished_at: run.finished_at },
     previous_run: previousRun,
     ...counts,
-    top_reasons: topReasons.map((r) => ({
-      reason: r.reason,
-      customers: r.customers,
-      lost_yearly_revenue_yen: r.lost_yearly_revenue_yen,
-    })),
+    top_reasons: topReasonRows,
     at_risk: atRisk,
     at_risk_order: atRiskOrder,
   };
@@ -241,12 +241,7 @@ async function countsFromRows(storage: Storage, scope: CustomerScope, previousRu
           .innerJoin('customers as c', 'c.customer_id', 's.customer_id')
           .where('c.merged_into', 'is', null);
   const grouped = base()
-    .select([
-      's.status',
-      's.rank',
-      pAliveBin().as('bin'),
-      sql<number | string>`count(*)`.as('n'),
-    ])
+    .select(['s.status', 's.rank', pAliveBin().as('bin'), sql<number | string>`count(*)`.as('n')])
     .groupBy(['s.status', 's.rank', pAliveBin()])
     .execute();
   const dormantValues = base()
@@ -259,9 +254,7 @@ async function countsFromRows(storage: Storage, scope: CustomerScope, previousRu
             .selectFrom('customer_run_results as s')
             .innerJoin('customers as c', 'c.customer_id', 's.customer_id')
             .where('c.merged_into', 'is', null)
-            .where(
-              scope.ownerKey === null ? sql<SqlBool>`1 = 0` : sql<SqlBool>`c.owner = ${scope.ownerKey}`,
-            )
+            .where(scope.ownerKey === null ? sql<SqlBool>`1 = 0` : sql<SqlBool>`c.owner = ${scope.ownerKey}`)
         : adb(storage).selectFrom('customer_run_results as s')
       )
         .select(['s.status', sql<number | string>`count(*)`.as('n')])
@@ -315,7 +308,49 @@ async function countsFromRows(storage: Storage, scope: CustomerScope, previousRu
   };
 }
 
-/** At-risk customers: highest expected value first, or lowest health score first. */
+/**
+ * Reasons of the dormant and lost customers by lost yearly revenue. A sales rep's come from the
+ * reasons report (over the accounts they own); the company's from customer_state alone, which the
+ * index customer_state_status_reason_value answers without reading the rows (the report's join to
+ * customers only drops customers merged away since the run, which the run summary counts too).
+ */
+async function topReasons(storage: Storage, scope: CustomerScope): Promise<DashboardAnalysis['top_reasons']> {
+  if (scope) {
+    return (await reasonsReport(storage, null, null, scope)).map((r) => ({
+      reason: r.reason,
+      customers: r.customers,
+      lost_yearly_revenue_yen: r.lost_yearly_revenue_yen,
+    }));
+  }
+  const reason = sql<string>`coalesce(s.reason_category, 'unknown')`;
+  const rows = await adb(storage)
+    .selectFrom('customer_state as s')
+    .select([
+      reason.as('reason'),
+      sql<number | string>`count(*)`.as('customers'),
+      sql<number | string>`coalesce(sum(s.yearly_value_yen), 0)`.as('revenue'),
+    ])
+    .where('s.status', 'in', [...LOST_STATUSES])
+    .groupBy(reason)
+    .execute();
+  return rows
+    .map((r) => ({
+      reason: r.reason,
+      customers: num(r.customers),
+      lost_yearly_revenue_yen: Math.round(num(r.revenue)),
+    }))
+    .sort(
+      (a, b) =>
+        b.lost_yearly_revenue_yen - a.lost_yearly_revenue_yen ||
+        b.customers - a.customers ||
+        a.reason.localeCompare(b.reason),
+    );
+}
+
+/**
+ * At-risk customers: highest expected value first, or lowest health score first (customers
+ * without one are not in that head), so the index on (status, column) gives the head directly.
+ */
 async function atRiskHead(
   storage: Storage,
   scope: CustomerScope,
@@ -336,13 +371,8 @@ async function atRiskHead(
     .where('s.status', '=', 'at_risk');
   const ordered =
     order === 'expected_value'
-      ? query
-          .orderBy(sql`case when s.expected_value is null then 1 else 0 end`)
-          .orderBy('s.expected_value', 'desc')
-      : query
-          .orderBy(sql`case when s.health_score is null then 1 else 0 end`)
-          .orderBy('s.health_score', 'asc')
-          .orderBy('s.overdue_ratio', 'desc');
+      ? query.where('s.expected_value', 'is not', null).orderBy('s.expected_value', 'desc')
+      : query.where('s.health_score', 'is not', null).orderBy('s.health_score', 'asc');
   const rows = await ordered.orderBy('s.customer_id').limit(limit).execute();
   if (rows.length === 0) return [];
   const names = await storage.db
@@ -389,7 +419,12 @@ export async function newlyDormantCustomers(
   storage: Storage,
   scope: CustomerScope,
   limit: number,
-): Promise<{ run: RunRef | null; previous_run: RunRef | null; total: number; items: NewlyDormantCustomer[] }> {
+): Promise<{
+  run: RunRef | null;
+  previous_run: RunRef | null;
+  total: number;
+  items: NewlyDormantCustomer[];
+}> {
   const run = await currentRun(storage);
   const previousRun = run ? await previousRunOf(run, parseSummary(run), storage) : null;
   if (!run || !previousRun) {

@@ -6,10 +6,13 @@ import { navigate, useLocation } from './router';
 import { CustomerScreen } from './screens/CustomerScreen';
 import { CustomersScreen } from './screens/CustomersScreen';
 import { DashboardScreen } from './screens/DashboardScreen';
+import { ChannelSettingsScreen } from './screens/ChannelSettingsScreen';
 import { DefinitionSettingsScreen } from './screens/DefinitionSettingsScreen';
 import { ImportScreen } from './screens/ImportScreen';
 import { LinkLoginScreen } from './screens/LinkLoginScreen';
 import { LoginScreen } from './screens/LoginScreen';
+import { NewlyDormantScreen } from './screens/NewlyDormantScreen';
+import { ReasonsReportScreen } from './screens/ReasonsReportScreen';
 import { ScoringSettingsScreen } from './screens/ScoringSettingsScreen';
 import { SegmentsScreen } from './screens/SegmentsScreen';
 import { TasksScreen } from './screens/TasksScreen';
@@ -64,8 +67,11 @@ function Shell() {
   else if (path === '/import' && (user.role === 'admin' || user.role === 'marketer'))
     screen = <ImportScreen />;
   else if (path === '/tasks') screen = <TasksScreen user={user} />;
+  else if (path === '/reports/reasons') screen = <ReasonsReportScreen />;
+  else if (path === '/dashboard/newly-dormant') screen = <NewlyDormantScreen />;
   else if (path === '/settings/definition') screen = <DefinitionSettingsScreen user={user} />;
   else if (path === '/settings/scoring') screen = <ScoringSettingsScreen user={user} />;
+  else if (path === '/settings/channels') screen = <ChannelSettingsScreen user={user} />;
   else if (path === '/settings/users' && user.role === 'admin') screen = <UsersScreen />;
   else if (path === '/settings/tokens' && user.role === 'admin') screen = <TokensScreen />;
   else screen = <DashboardScreen />;

@@ -2,6 +2,15 @@
  * The API client: JSON in and out, the CSRF header on every state-changing request, and
  * one error type carrying the server's code, message and field.
  */
+import type {
+  AtRiskOrder,
+  DashboardAnalysis,
+  NewlyDormantList,
+  ReapproachList,
+  ReasonBreakdown,
+  ReasonsReport,
+} from './reportTypes';
+
 export type Role = 'admin' | 'marketer' | 'sales_rep' | 'viewer';
 
 export interface User {
@@ -277,6 +286,34 @@ export interface ScoringSettings {
   created_by: string | null;
 }
 
+export const CHANNEL_KEYS = ['visit', 'phone', 'dm', 'email', 'sms'] as const;
+export type ChannelKey = (typeof CHANNEL_KEYS)[number];
+export const CONSENT_RULES = ['opt_in', 'opt_out', 'never'] as const;
+export type ConsentRule = (typeof CONSENT_RULES)[number];
+export const CONSENT_KINDS = ['company', 'person'] as const;
+export type ConsentKind = (typeof CONSENT_KINDS)[number];
+
+/** Channel costs and consent policy as the server validates them (src/core/prioritise/channelConfig.ts). */
+export interface ChannelConfig {
+  channels: Record<
+    ChannelKey,
+    {
+      cost_yen: number;
+      rep_minutes: number;
+      reactivation_rate: number;
+      consent: Record<ConsentKind, ConsentRule>;
+    }
+  >;
+}
+
+export interface ChannelSettings {
+  version: number | null;
+  config: ChannelConfig;
+  defaults: ChannelConfig;
+  created_at: string | null;
+  created_by: string | null;
+}
+
 /** A segment filter as the server validates it (src/core/prioritise/segmentFilter.ts). */
 export interface SegmentFilter {
   status?: string[];
@@ -413,6 +450,11 @@ export const api = {
   linkLogin: (token: string) => request<Session>('POST', '/api/auth/link', { token }),
   logout: () => request<{ ok: true }>('POST', '/api/auth/logout'),
   dashboard: () => request<Dashboard>('GET', '/api/dashboard'),
+  dashboardAnalysis: (atRiskBy: AtRiskOrder) =>
+    request<DashboardAnalysis>('GET', `/api/dashboard/analysis?at_risk_by=${atRiskBy}`),
+  newlyDormant: () => request<NewlyDormantList>('GET', '/api/dashboard/newly-dormant'),
+  reasonsReport: (by: ReasonBreakdown) => request<ReasonsReport>('GET', `/api/reports/reasons?by=${by}`),
+  reapproach: () => request<ReapproachList>('GET', '/api/reports/reapproach'),
   customers: (query: URLSearchParams) => request<CustomerList>('GET', `/api/customers?${query}`),
   facets: () => request<Facets>('GET', '/api/customers/facets'),
   customer: (id: string) => request<Customer360>('GET', `/api/customers/${encodeURIComponent(id)}`),
@@ -451,6 +493,8 @@ export const api = {
     request<DefinitionSettings>('PUT', '/api/settings/definition', definition),
   scoringSettings: () => request<ScoringSettings>('GET', '/api/settings/scoring'),
   saveScoring: (config: ScoringConfig) => request<ScoringSettings>('PUT', '/api/settings/scoring', config),
+  channelSettings: () => request<ChannelSettings>('GET', '/api/settings/channels'),
+  saveChannels: (config: ChannelConfig) => request<ChannelSettings>('PUT', '/api/settings/channels', config),
   segments: () => request<{ analysis: AnalysisInfo | null; items: Segment[] }>('GET', '/api/segments'),
   segmentFields: () => request<SegmentFields>('GET', '/api/segments/fields'),
   segment: (id: number, query: URLSearchParams) =>

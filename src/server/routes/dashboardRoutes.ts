@@ -27,9 +27,7 @@ export function registerDashboardRoutes(
   cache: SummaryCache<DashboardSummary>,
 ): void {
   // Keyed by the analysis run as well: a new `mezame analyze` shows at once, not after the TTL.
-  const analysisCache = new SummaryCache<DashboardAnalysis>(config.dashboardCacheMs, () =>
-    clock().getTime(),
-  );
+  const analysisCache = new SummaryCache<DashboardAnalysis>(config.dashboardCacheMs, () => clock().getTime());
   table.define(
     {
       method: 'GET',

@@ -35,9 +35,11 @@ export function Layout({
           {item('/customers', t('nav.customers'))}
           {item('/segments', t('nav.segments'))}
           {item('/tasks', t('nav.tasks'))}
+          {item('/reports/reasons', t('nav.reasons'))}
           {canImport && item('/import', t('nav.import'))}
           {user.role !== 'sales_rep' && item('/settings/definition', t('nav.definition'))}
           {user.role !== 'sales_rep' && item('/settings/scoring', t('nav.scoring'))}
+          {user.role !== 'sales_rep' && item('/settings/channels', t('nav.channels'))}
           {user.role === 'admin' && item('/settings/users', t('nav.users'))}
           {user.role === 'admin' && item('/settings/tokens', t('nav.tokens'))}
         </nav>

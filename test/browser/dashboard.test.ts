@@ -1,0 +1,138 @@
+/**
+ * The marketing lead's morning dashboard and the reasons report, in a real Chromium against the
+ * real server and a real SQLite file holding two analysis runs (test/dashboardFixture.ts).
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDashboardRuns } from '../dashboardFixture.js';
+import { PASSWORD, USERS } from '../serverFixture.js';
+import { type Harness, launchChromium, startHarness } from './browserHarness.js';
+
+describe('dashboard and reasons report in Chromium', () => {
+  let harness: Harness;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    harness = await startHarness();
+    await seedDashboardRuns(harness.storage, { summary: true });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
+  });
+
+  async function signIn(user: keyof typeof USERS): Promise<Page> {
+    const context = await browser.newContext({ locale: 'ja-JP' });
+    const page = await context.newPage();
+    await page.goto(harness.url);
+    await page.getByLabel('ログインID（メールアドレス）').fill(USERS[user].email);
+    await page.getByLabel('パスワード').fill(PASSWORD);
+    await page.getByRole('button', { name: 'ログイン', exact: true }).click();
+    await page.getByRole('heading', { name: 'ダッシュボード' }).waitFor();
+    await page.getByTestId('status-changes').waitFor();
+    return page;
+  }
+
+  it('shows the status changes since the last run, newly dormant, top reasons and the opportunity', async () => {
+    const page = await signIn('marketer');
+    await expect(page.getByTestId('analysis-run').innerText()).resolves.toBe(
+      '分析基準日: 2026年11月22日（前回（2026年10月22日）の分析と比較）',
+    );
+    const tiles = page.getByTestId('status-changes');
+    await expect(tiles.getByTestId('change-active').innerText()).resolves.toBe('−2');
+    await expect(tiles.getByTestId('change-long_dormant').innerText()).resolves.toBe('+1');
+    await expect(tiles.getByTestId('change-at_risk').innerText()).resolves.toBe('±0');
+    expect(await tiles.locator('[data-status=lost]').innerText()).toBe('1');
+    expect(await page.locator('[data-testid=chart-status] canvas').count()).toBeGreaterThan(0);
+
+    await expect(page.getByTestId('newly-dormant').innerText()).resolves.toContain('2社');
+    const opportunity = await page.getByTestId('opportunity').innerText();
+    expect(opportunity).toContain('￥60,000');
+    expect(opportunity).toContain('休眠顧客 3社 × 休眠前の平均年間購入額 ￥200,000 × 想定復活率 10%');
+    await expect(page.getByTestId('opportunity-assumptions').innerText()).resolves.toContain('復活率10%');
+
+    const reasons = page.getByTestId('top-reasons');
+    const first = await reasons.locator('tr').first().innerText();
+    expect(first).toContain('環境の変化');
+    expect(first).toContain('￥300,000');
+    expect(await reasons.locator('tr[data-reason]').count()).toBe(4);
+
+    const atRisk = page.getByTestId('at-risk');
+    expect(await atRisk.locator('tbody tr').first().getAttribute('data-customer-id')).toBe('C005');
+    await atRisk.getByRole('tab', { name: 'ヘルススコアの低い順' }).click();
+    await atRisk.locator('tbody tr[data-customer-id=C004]:first-child').waitFor();
+
+    await page
+      .getByTestId('newly-dormant')
+      .getByRole('link', { name: /一覧を見る/ })
+      .click();
+    await page.getByRole('heading', { name: '新たに休眠した顧客' }).waitFor();
+    const rows = page.locator('[data-testid=newly-dormant-table] tbody tr');
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-customer-id')))).toEqual([
+      'C001',
+      'C002',
+    ]);
+    expect(await rows.first().innerText()).toContain('稼働中');
+    await page.context().close();
+  });
+
+  it("shows a sales rep only their own accounts' numbers", async () => {
+    const page = await signIn('tanaka');
+    await expect(page.getByTestId('change-active').innerText()).resolves.toBe('−1');
+    await expect(page.getByTestId('opportunity').innerText()).resolves.toContain('￥30,000');
+    const reasons = page.getByTestId('top-reasons');
+    expect(
+      await reasons
+        .locator('tr[data-reason]')
+        .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-reason'))),
+    ).toEqual(['product', 'price']);
+    await page.context().close();
+  });
+
+  it('switches the reasons report between breakdowns and lists customers whose reason is resolved', async () => {
+    const page = await signIn('admin');
+    await page.getByRole('link', { name: '休眠理由レポート', exact: true }).click();
+    await page.getByRole('heading', { name: '休眠・離反の理由レポート' }).waitFor();
+    await expect(page.getByTestId('reasons-totals').innerText()).resolves.toContain(
+      '休眠・離反の顧客 4社、失った年間売上 ￥750,000',
+    );
+    expect(await page.locator('[data-testid=chart-reasons-revenue] canvas').count()).toBeGreaterThan(0);
+
+    await page.getByTestId('reasons-by').selectOption('owner');
+    await page.locator('[data-testid=reasons-table][data-by=owner]').waitFor();
+    const groups = () =>
+      page
+        .locator('[data-testid=reasons-table] .reason-group')
+        .evaluateAll((divs) => divs.map((d) => d.getAttribute('data-group')));
+    expect(await groups()).toEqual(['鈴木', '田中']);
+    expect(new URL(page.url()).search).toBe('?by=owner');
+
+    await page.getByTestId('reasons-by').selectOption('segment');
+    await page.locator('[data-testid=reasons-table][data-by=segment]').waitFor();
+    expect(await groups()).toEqual(['高ランク']);
+
+    await page.getByTestId('reasons-by').selectOption('cohort');
+    await page.locator('[data-testid=reasons-table][data-by=cohort]').waitFor();
+    expect(await groups()).toEqual(['2023']);
+
+    const reapproach = page.getByTestId('reapproach');
+    const row = reapproach.locator('tr[data-customer-id=C002]');
+    await row.waitFor();
+    expect(await row.innerText()).toContain('工具カテゴリを8%値下げ');
+    await row.getByRole('link', { name: '有限会社さくら食品' }).click();
+    await page.getByRole('heading', { name: /有限会社さくら食品/ }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/customers/C002');
+    await page.context().close();
+  });
+
+  it('shows the opportunity assumptions as `mezame analyze` states them in English', async () => {
+    const page = await signIn('viewer');
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await expect(page.getByTestId('opportunity-assumptions').innerText()).resolves.toContain(
+      '× 10 % reactivated',
+    );
+    await page.context().close();
+  });
+});
