@@ -5,6 +5,7 @@
  * rank A, ¥182,000 expected) and C002 (mid dormant, B, ¥141,000), 鈴木's C003 (long dormant, A,
  * ¥175,000) and the unowned C004 (early dormant, C, ¥100,000).
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../../test/engines.js';
 import { createTestServer, type TestServer, type UserName } from '../../test/serverFixture.js';
@@ -227,6 +228,20 @@ describe.each(ENGINES)('segments API on %s', (engine) => {
       actor: 'user:admin@example.jp',
       details: { name: '休眠' },
     });
+  });
+
+  it('still lists the other segments when a stored filter no longer validates', async () => {
+    await sql`insert into segments (name, filter, created_by, created_at)
+      values ('古い条件', '{"rank":["S"]}', 'test', '2026-01-01')`.execute(t.storage.db);
+    const items = (await call('admin', 'GET', '/api/segments')).json<{
+      items: (SegmentView & { invalid: boolean })[];
+    }>().items;
+    expect(items.map((s) => [s.name, s.count, s.invalid])).toEqual([
+      ['A・Bランク', 3, false],
+      ['古い条件', null, true],
+    ]);
+    expect(items[1]?.description).toContain('rank.0');
+    await sql`delete from segments where name = '古い条件'`.execute(t.storage.db);
   });
 
   it('offers the fields a segment can filter on, with values from the caller’s own accounts', async () => {

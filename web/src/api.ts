@@ -361,11 +361,13 @@ export interface Segment {
   name: string;
   filter: SegmentFilter;
   description: string;
-  count: number;
+  /** In the caller's scope; null when the stored filter no longer validates (see `invalid`). */
+  count: number | null;
   stored_count: number | null;
   counted_at: string | null;
   created_by: string;
   created_at: string;
+  invalid?: boolean;
 }
 
 export interface SegmentDetail extends Segment {

@@ -99,7 +99,26 @@ export function registerSegmentRoutes(table: RouteTable, { storage }: ServerDeps
       const scope = customerScopeOf(principal);
       const rows = await listSegments(storage);
       const items = [];
-      for (const row of rows) items.push(await segmentView(storage, row, scope));
+      for (const row of rows) {
+        try {
+          items.push({ ...(await segmentView(storage, row, scope)), invalid: false });
+        } catch (error) {
+          // A filter stored before the filter schema changed: one bad segment must not hide the rest.
+          if (!(error instanceof AppError) || error.code !== 'invalid_input') throw error;
+          items.push({
+            id: row.id,
+            name: row.name,
+            filter: {},
+            description: error.message,
+            count: null,
+            stored_count: null,
+            counted_at: row.counted_at,
+            created_by: row.created_by,
+            created_at: row.created_at,
+            invalid: true,
+          });
+        }
+      }
       return { analysis: await analysisInfo(storage), items };
     },
   );

@@ -266,7 +266,10 @@ export function SegmentBuilder({
       const saved = segment
         ? await api.updateSegment(segment.id, name, filter)
         : await api.createSegment(name, filter);
-      setMessage({ ok: true, text: t('segments.savedMessage', { name: saved.name, count: saved.count }) });
+      setMessage({
+        ok: true,
+        text: t('segments.savedMessage', { name: saved.name, count: formatCount(saved.count) }),
+      });
       setErrors({});
       if (!segment) {
         setName('');

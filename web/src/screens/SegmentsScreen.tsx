@@ -72,7 +72,9 @@ function SegmentList({ user, fields }: { user: User; fields: SegmentFields }) {
                   <td>
                     <Link to={`/segments/${s.id}`}>{s.name}</Link>
                   </td>
-                  <td>{describe(s.filter).join(' ／ ')}</td>
+                  <td className={s.invalid ? 'error' : undefined}>
+                    {s.invalid ? s.description : describe(s.filter).join(' ／ ')}
+                  </td>
                   <td className="num" data-testid="segment-row-count">
                     {formatCount(s.count)}
                   </td>
