@@ -8,6 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { LIFECYCLE_STATUSES } from '../src/core/detect/lifecycleStatus.js';
+import { opportunityEstimate } from '../src/core/detect/opportunity.js';
 import { buildServer } from '../src/server/index.js';
 import { hashPassword } from '../src/server/passwords.js';
 import { insertUser } from '../src/storage/accountQueries.js';
@@ -28,6 +30,74 @@ const PREFECTURES = [
 ];
 const INDUSTRIES = ['製造業', '小売', '建設', '食品', 'IT', '物流', '医療', '教育'];
 const STATUSES = ['active', 'at_risk', 'early_dormant', 'mid_dormant', 'long_dormant', 'lost'];
+const REASONS = ['product', 'price', 'environment', 'forgotten', 'competitor', 'need_gone', 'staff', 'other'];
+const DORMANT = new Set(['early_dormant', 'mid_dormant', 'long_dormant']);
+
+/** The run summary `mezame analyze` would store for the synthetic rows (what the dashboard reads). */
+class RunTally {
+  private readonly now = new Map<string, number>();
+  private readonly before = new Map<string, number>();
+  private readonly ranks: Record<string, number> = {};
+  private readonly bins = new Array<number>(10).fill(0);
+  private readonly dormantValues: number[] = [];
+  private newlyDormant = 0;
+  private readonly atRisk: { customer_id: string; health_score: number }[] = [];
+
+  /** The analysis keeps the 10 at-risk customers with the lowest health in its summary. */
+  addAtRisk(customerId: string, health: number): void {
+    this.atRisk.push({ customer_id: customerId, health_score: health });
+    if (this.atRisk.length > 100) this.trimAtRisk();
+  }
+
+  private trimAtRisk(): void {
+    this.atRisk.sort((a, b) => a.health_score - b.health_score);
+    this.atRisk.length = Math.min(this.atRisk.length, 10);
+  }
+
+  add(status: string, before: string, rank: string | null, pAlive: number, yearly: number): void {
+    this.now.set(status, (this.now.get(status) ?? 0) + 1);
+    this.before.set(before, (this.before.get(before) ?? 0) + 1);
+    if (rank) this.ranks[rank] = (this.ranks[rank] ?? 0) + 1;
+    const bin = Math.min(9, Math.floor(pAlive * 10));
+    this.bins[bin] = (this.bins[bin] ?? 0) + 1;
+    if (DORMANT.has(status)) {
+      this.dormantValues.push(yearly);
+      if (!DORMANT.has(before)) this.newlyDormant++;
+    }
+  }
+
+  summaryBefore() {
+    return { statuses: Object.fromEntries(LIFECYCLE_STATUSES.map((s) => [s, this.before.get(s) ?? 0])) };
+  }
+
+  summary() {
+    const statuses = Object.fromEntries(LIFECYCLE_STATUSES.map((s) => [s, this.now.get(s) ?? 0]));
+    const o = opportunityEstimate(this.dormantValues);
+    return {
+      run_id: 2,
+      as_of: '2026-11-01',
+      statuses,
+      previous_run: { run_id: 1, as_of: '2026-10-01' },
+      status_changes: Object.fromEntries(
+        LIFECYCLE_STATUSES.map((s) => [s, (this.now.get(s) ?? 0) - (this.before.get(s) ?? 0)]),
+      ),
+      newly_dormant: this.newlyDormant,
+      opportunity: {
+        dormant_customers: o.dormantCustomers,
+        average_yearly_value_yen: o.averageYearlyValueYen,
+        reactivation_rate: o.reactivationRate,
+        estimated_yen: o.estimatedYen,
+        assumptions: o.assumptions,
+      },
+      bgnbd: {
+        p_alive_histogram: this.bins.map((customers, i) => ({ from: i / 10, to: (i + 1) / 10, customers })),
+      },
+      diagnosis: { ranks: this.ranks },
+      history_skipped: false,
+      at_risk_head: (this.trimAtRisk(), this.atRisk),
+    };
+  }
+}
 const ORDERS_PER_CUSTOMER = 5;
 const REPEATS = 5;
 
@@ -41,7 +111,7 @@ function seeded(seed: number): () => number {
   };
 }
 
-function load(dbFile: string, customers: number): void {
+export function load(dbFile: string, customers: number): void {
   const db = new BetterSqlite3(dbFile);
   db.pragma('synchronous = OFF');
   const rnd = seeded(7);
@@ -53,9 +123,15 @@ function load(dbFile: string, customers: number): void {
     'insert into orders (order_id, customer_id, ordered_at, amount, is_refund) values (?, ?, ?, ?, 0)',
   );
   const state = db.prepare(
-    `insert into customer_state (customer_id, run_id, as_of, status, status_since, score, rank)
-     values (?, 1, '2026-11-01', ?, '2026-01-01', ?, ?)`,
+    `insert into customer_state (customer_id, run_id, as_of, owner, status, status_since, score, rank,
+       p_alive, expected_value, health_score, reason_category, yearly_value_yen, days_since_last_purchase,
+       first_purchase_day)
+     values (?, 2, '2026-11-01', ?, ?, '2026-01-01', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const runResult = db.prepare(
+    'insert into customer_run_results (run_id, customer_id, status, status_since) values (?, ?, ?, ?)',
+  );
+  const tally = new RunTally();
   const hasState =
     db.prepare("select 1 from sqlite_master where name = 'customer_state'").get() !== undefined;
   const batch = db.transaction((from: number, to: number) => {
@@ -76,11 +152,49 @@ function load(dbFile: string, customers: number): void {
       }
       if (hasState) {
         const score = rnd();
-        state.run(id, pick(STATUSES), score, score > 0.8 ? 'A' : score > 0.5 ? 'B' : 'C');
+        const status = pick(STATUSES);
+        const before = rnd() < 0.8 ? status : pick(STATUSES);
+        const scored = status !== 'active';
+        const rank = !scored ? null : score > 0.8 ? 'A' : score > 0.5 ? 'B' : score > 0.2 ? 'C' : 'D';
+        const pAlive = Math.round(rnd() * 1000) / 1000;
+        const yearly = Math.round(10_000 + rnd() * 290_000);
+        const reason = scored ? pick(REASONS) : null;
+        const health = status === 'active' || status === 'at_risk' ? Math.round(40 + rnd() * 60) : null;
+        if (status === 'at_risk' && health !== null) tally.addAtRisk(id, health);
+        state.run(
+          id,
+          `rep${i % 50}`,
+          status,
+          score,
+          rank,
+          pAlive,
+          scored ? Math.round(rnd() * 100_000) : null,
+          health,
+          reason,
+          yearly,
+          Math.round(rnd() * 900),
+          `20${18 + Math.floor(rnd() * 6)}-04-01`,
+        );
+        runResult.run(1, id, before, '2026-01-01');
+        runResult.run(2, id, status, '2026-01-01');
+        tally.add(status, before, rank, pAlive, yearly);
       }
     }
   });
   for (let from = 0; from < customers; from += 50_000) batch(from, Math.min(customers, from + 50_000));
+  if (hasState) {
+    const run = db.prepare(
+      `insert into analysis_runs (id, as_of, started_at, finished_at, status, summary) values (?, ?, ?, ?, 'done', ?)`,
+    );
+    run.run(
+      1,
+      '2026-10-01',
+      '2026-10-01T06:00:00Z',
+      '2026-10-01T06:10:00Z',
+      JSON.stringify(tally.summaryBefore()),
+    );
+    run.run(2, '2026-11-01', '2026-11-01T06:00:00Z', '2026-11-01T06:10:00Z', JSON.stringify(tally.summary()));
+  }
   db.exec('analyze');
   db.close();
 }
@@ -92,7 +206,8 @@ function median(values: number[]): number {
 
 export const serverBenchmark: Benchmark = {
   name: 'server',
-  description: 'API read paths (customer list, 360, dashboard) on 1M customers / 5M orders (quick: 50k)',
+  description:
+    'API read paths (customer list, 360, dashboard, dashboard analysis, reasons report) on 1M customers / 5M orders (quick: 50k)',
   async run({ scale, log }) {
     const customers = scale === 'full' ? 1_000_000 : 50_000;
     const dir = mkdtempSync(join(tmpdir(), 'mezame-bench-server-'));
@@ -140,16 +255,22 @@ export const serverBenchmark: Benchmark = {
       // The first dashboard request computes; the rest are served from its cache.
       const dashboardColdAdmin = await once('/api/dashboard', admin);
       const dashboardColdRep = await once('/api/dashboard', rep);
-      const time = async (url: string, cookie: string) => {
+      const analysisColdAdmin = await once('/api/dashboard/analysis', admin);
+      const analysisColdRep = await once('/api/dashboard/analysis', rep);
+      // The same routes with no cache at all: what every request would cost without one.
+      const uncached = (await buildServer({ storage, config: { logLevel: 'silent', dashboardCacheMs: 0 } }))
+        .app;
+      const timeOn = async (server: typeof app, url: string, cookie: string) => {
         const runs: number[] = [];
         for (let i = 0; i < REPEATS; i++) {
           const start = performance.now();
-          const r = await app.inject({ method: 'GET', url, headers: { cookie } });
+          const r = await server.inject({ method: 'GET', url, headers: { cookie } });
           runs.push(performance.now() - start);
           if (r.statusCode !== 200) throw new Error(`${url}: ${r.statusCode} ${r.body.slice(0, 200)}`);
         }
         return median(runs);
       };
+      const time = (url: string, cookie: string) => timeOn(app, url, cookie);
       const raw = new BetterSqlite3(dbFile, { readonly: true });
       const rawRuns: number[] = [];
       for (let i = 0; i < REPEATS; i++) {
@@ -175,12 +296,35 @@ export const serverBenchmark: Benchmark = {
         dashboard_cold_admin_ms: dashboardColdAdmin,
         dashboard_cold_rep_ms: dashboardColdRep,
         dashboard_cached_ms: await time('/api/dashboard', admin),
+        dashboard_analysis_cold_admin_ms: analysisColdAdmin,
+        dashboard_analysis_cold_rep_ms: analysisColdRep,
+        dashboard_analysis_cached_ms: await time('/api/dashboard/analysis', admin),
+        dashboard_analysis_uncached_admin_ms: await timeOn(uncached, '/api/dashboard/analysis', admin),
+        dashboard_analysis_uncached_rep_ms: await timeOn(uncached, '/api/dashboard/analysis', rep),
+        dashboard_analysis_by_health_uncached_ms: await timeOn(
+          uncached,
+          '/api/dashboard/analysis?at_risk_by=health_score',
+          admin,
+        ),
+        newly_dormant_list_ms: await time('/api/dashboard/newly-dormant', admin),
+        newly_dormant_list_rep_ms: await time('/api/dashboard/newly-dormant', rep),
+        reasons_report_uncached_ms: await timeOn(uncached, '/api/reports/reasons', admin),
+        reasons_report_by_owner_uncached_ms: await timeOn(uncached, '/api/reports/reasons?by=owner', admin),
+        reasons_report_rep_uncached_ms: await timeOn(uncached, '/api/reports/reasons?by=industry', rep),
+        reapproach_list_ms: await time('/api/reports/reapproach', admin),
+        sort_p_alive_desc_ms: await time('/api/customers?sort=p_alive&dir=desc', admin),
+        sort_expected_value_desc_ms: await time('/api/customers?sort=expected_value&dir=desc', admin),
+        filter_status_sort_ev_ms: await time(
+          '/api/customers?status=at_risk&sort=expected_value&dir=desc',
+          admin,
+        ),
         raw_first_page_ms: median(rawRuns),
       };
       figures.ratio_to_raw_page = Math.round(
         (figures.list_first_page_ms ?? 0) / Math.max(0.01, figures.raw_first_page_ms ?? 0.01),
       );
       await app.close();
+      await uncached.close();
       await storage.close();
       const result: BenchResult = {
         name: 'server read paths',

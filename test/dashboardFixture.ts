@@ -194,6 +194,11 @@ export async function seedDashboardRuns(storage: Storage, options: { summary: bo
     },
     bgnbd: { p_alive_histogram: bins },
     diagnosis: { ranks },
+    // The analysis keeps the at-risk head by health, lowest first.
+    at_risk_head: [
+      { customer_id: 'C004', health_score: 55 },
+      { customer_id: 'C005', health_score: 65 },
+    ],
     history_skipped: false,
   };
   for (const [id, asOf, summary] of [

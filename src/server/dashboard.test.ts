@@ -89,6 +89,10 @@ describe.each(ENGINES)('dashboard and reports API on %s', (engine) => {
     const { source: _a, ...a } = fromSummary;
     const { source: _b, ...b } = fromRows;
     expect(b).toEqual(a);
+    const url = '/api/dashboard/analysis?at_risk_by=health_score';
+    const headOf = async (which: 'summary' | 'rows') =>
+      (await get<DashboardAnalysis>(url, 'admin', which)).at_risk.map((c) => c.customer_id);
+    expect(await headOf('rows')).toEqual(await headOf('summary'));
   });
 
   it("shows a sales rep only their own accounts' numbers", async () => {

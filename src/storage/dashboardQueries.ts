@@ -17,7 +17,7 @@ import {
 import { opportunityEstimate } from '../core/detect/opportunity.js';
 import { type AnalysisDatabase, type AnalysisRunRow, latestRun } from './analysisQueries.js';
 import type { CustomerScope } from './customerQueries.js';
-import { LOST_STATUSES, reasonsReport } from './reasonReportQueries.js';
+import { LOST_STATUSES } from './reasonReportQueries.js';
 import type { Storage } from './storage.js';
 
 export const RANKS = ['A', 'B', 'C', 'D'] as const;
@@ -86,6 +86,7 @@ interface StoredSummary {
   bgnbd?: { p_alive_histogram?: { from: number; to: number; customers: number }[] };
   diagnosis?: { ranks?: Record<string, number> };
   history_skipped?: boolean;
+  at_risk_head?: { customer_id: string }[];
 }
 
 function adb(storage: Storage): Kysely<AnalysisDatabase> {
@@ -120,11 +121,16 @@ function parseSummary(run: AnalysisRunRow): StoredSummary {
   }
 }
 
-/** customer_state `s` joined to the customers `c` a scope may see (a sales rep: their own). */
+/**
+ * customer_state `s` joined to the customers `c` a scope may see (a sales rep: their own). A
+ * cross join makes SQLite start from the rep's customers (owner index) instead of walking a
+ * status index over everyone; PostgreSQL plans it like an inner join.
+ */
 function scopedState(storage: Storage, scope: NonNullable<CustomerScope>) {
   return adb(storage)
-    .selectFrom('customer_state as s')
-    .innerJoin('customers as c', 'c.customer_id', 's.customer_id')
+    .selectFrom('customers as c')
+    .crossJoin('customer_state as s')
+    .whereRef('s.customer_id', '=', 'c.customer_id')
     .where('c.merged_into', 'is', null)
     .where(scope.ownerKey === null ? sql<SqlBool>`1 = 0` : sql<SqlBool>`c.owner = ${scope.ownerKey}`);
 }
@@ -161,19 +167,24 @@ export async function dashboardAnalysis(
   }
   const summary = parseSummary(run);
   const previousRun = await previousRunOf(run, summary, storage);
-  const [counts, topReasonRows, atRisk] = await Promise.all([
+  const limit = options.atRiskLimit ?? 10;
+  // The analysis keeps the at-risk head by health (lowest first) in its summary.
+  const storedHead =
+    scope === null && atRiskOrder === 'health_score' && summary.at_risk_head
+      ? summary.at_risk_head.slice(0, limit).map((e) => e.customer_id)
+      : null;
+  const counts =
     scope === null && isComplete(summary)
-      ? Promise.resolve(countsFromSummary(summary))
-      : countsFromRows(storage, scope, previousRun),
-    topReasons(storage, scope),
-    atRiskHead(storage, scope, atRiskOrder, options.atRiskLimit ?? 10),
-  ]);
+      ? { ...countsFromSummary(summary), top_reasons: await companyTopReasons(storage) }
+      : await countsFromRows(storage, scope, previousRun);
+  const atRisk = storedHead
+    ? await atRiskRows(storage, storedHead)
+    : await atRiskHead(storage, scope, atRiskOrder, limit);
   return {
     available: true,
     run: { run_id: run.id, as_of: run.as_of, finished_at: run.finished_at },
     previous_run: previousRun,
     ...counts,
-    top_reasons: topReasonRows,
     at_risk: atRisk,
     at_risk_order: atRiskOrder,
   };
@@ -181,7 +192,7 @@ export async function dashboardAnalysis(
 
 type Counts = Pick<
   DashboardAnalysis,
-  'source' | 'statuses' | 'newly_dormant' | 'ranks' | 'opportunity' | 'p_alive'
+  'source' | 'statuses' | 'newly_dormant' | 'ranks' | 'opportunity' | 'p_alive' | 'top_reasons'
 >;
 
 function isComplete(s: StoredSummary): boolean {
@@ -195,7 +206,7 @@ function isComplete(s: StoredSummary): boolean {
   );
 }
 
-function countsFromSummary(s: StoredSummary): Counts {
+function countsFromSummary(s: StoredSummary): Omit<Counts, 'top_reasons'> {
   const changes = s.status_changes ?? null;
   return {
     source: 'run_summary',
@@ -231,8 +242,66 @@ function pAliveBin() {
   )} else ${sql.lit(P_ALIVE_BINS - 1)} end`;
 }
 
-/** The same counts as the run summary, from the rows of the customers in scope. */
-async function countsFromRows(storage: Storage, scope: CustomerScope, previousRun: RunRef | null) {
+/** Reasons of dormant and lost customers, biggest lost yearly revenue first. */
+function sortReasons(rows: DashboardAnalysis['top_reasons']): DashboardAnalysis['top_reasons'] {
+  return rows.sort(
+    (a, b) =>
+      b.lost_yearly_revenue_yen - a.lost_yearly_revenue_yen ||
+      b.customers - a.customers ||
+      a.reason.localeCompare(b.reason),
+  );
+}
+
+/**
+ * The company's reasons by lost yearly revenue from customer_state alone: the index
+ * customer_state_status_reason_value answers it without reading the rows. (The reasons report
+ * also joins customers, which only drops customers merged away since the run; the run summary
+ * counts those too.)
+ */
+async function companyTopReasons(storage: Storage): Promise<DashboardAnalysis['top_reasons']> {
+  // Grouped in the index's own order (status, reason), so no temporary sort is needed.
+  const rows = await adb(storage)
+    .selectFrom('customer_state as s')
+    .select([
+      's.status',
+      's.reason_category',
+      sql<number | string>`count(*)`.as('customers'),
+      sql<number | string>`coalesce(sum(s.yearly_value_yen), 0)`.as('revenue'),
+    ])
+    .where('s.status', 'in', [...LOST_STATUSES])
+    .groupBy(['s.status', 's.reason_category'])
+    .execute();
+  const byReason = new Map<string, { customers: number; revenue: number }>();
+  for (const r of rows) {
+    const key = r.reason_category ?? 'unknown';
+    const t = byReason.get(key) ?? { customers: 0, revenue: 0 };
+    t.customers += num(r.customers);
+    t.revenue += num(r.revenue);
+    byReason.set(key, t);
+  }
+  return sortReasons(
+    [...byReason.entries()].map(([reason, t]) => ({
+      reason,
+      customers: t.customers,
+      lost_yearly_revenue_yen: Math.round(t.revenue),
+    })),
+  );
+}
+
+const LOST = new Set<string>(LOST_STATUSES);
+const isDormant = (status: string | null) =>
+  status !== null && DORMANT_STATUSES.has(status as LifecycleStatus);
+
+/**
+ * The same numbers as the run summary (and the top reasons), from the rows of the customers in
+ * scope: one grouped pass over customer_state joined to the previous run's results, and one
+ * read of the dormant customers' yearly values for the opportunity estimate.
+ */
+async function countsFromRows(
+  storage: Storage,
+  scope: CustomerScope,
+  previousRun: RunRef | null,
+): Promise<Counts> {
   const base = () =>
     scope
       ? scopedState(storage, scope)
@@ -240,62 +309,82 @@ async function countsFromRows(storage: Storage, scope: CustomerScope, previousRu
           .selectFrom('customer_state as s')
           .innerJoin('customers as c', 'c.customer_id', 's.customer_id')
           .where('c.merged_into', 'is', null);
-  const grouped = base()
-    .select(['s.status', 's.rank', pAliveBin().as('bin'), sql<number | string>`count(*)`.as('n')])
-    .groupBy(['s.status', 's.rank', pAliveBin()])
-    .execute();
-  const dormantValues = base()
-    .select(sql<number | string | null>`s.yearly_value_yen`.as('v'))
-    .where('s.status', 'in', DORMANT)
-    .execute();
-  const previous = previousRun
-    ? (scope
-        ? adb(storage)
-            .selectFrom('customer_run_results as s')
-            .innerJoin('customers as c', 'c.customer_id', 's.customer_id')
-            .where('c.merged_into', 'is', null)
-            .where(scope.ownerKey === null ? sql<SqlBool>`1 = 0` : sql<SqlBool>`c.owner = ${scope.ownerKey}`)
-        : adb(storage).selectFrom('customer_run_results as s')
-      )
-        .select(['s.status', sql<number | string>`count(*)`.as('n')])
-        .where('s.run_id', '=', previousRun.run_id)
-        .groupBy('s.status')
-        .execute()
-    : Promise.resolve(null);
-  const newlyDormant = previousRun
-    ? base()
-        .innerJoin('customer_run_results as p', (join) =>
-          join.onRef('p.customer_id', '=', 's.customer_id').on('p.run_id', '=', previousRun.run_id),
-        )
-        .select(sql<number | string>`count(*)`.as('n'))
+  const reason = sql<string | null>`case when s.status in (${sql.join(
+    [...LOST_STATUSES].map((st) => sql.lit(st)),
+  )}) then coalesce(s.reason_category, 'unknown') end`;
+  const withPrevious = base().leftJoin('customer_run_results as p', (join) =>
+    join.onRef('p.customer_id', '=', 's.customer_id').on('p.run_id', '=', previousRun?.run_id ?? -1),
+  );
+  const columns = [
+    's.status',
+    'p.status as previous',
+    's.rank',
+    pAliveBin().as('bin'),
+    reason.as('reason'),
+  ] as const;
+  let rows: {
+    status: string;
+    previous: string | null;
+    rank: string | null;
+    bin: number | null;
+    reason: string | null;
+    n: number | string;
+    yearly: number | string | null;
+  }[];
+  let values: number[];
+  if (scope) {
+    // A rep's accounts are few: one row each, folded here, is one pass over them instead of two.
+    rows = await withPrevious
+      .select([...columns, sql<number>`1`.as('n'), 's.yearly_value_yen as yearly'])
+      .execute();
+    values = rows.filter((r) => isDormant(r.status)).map((r) => num(r.yearly));
+  } else {
+    rows = await withPrevious
+      .select([
+        ...columns,
+        sql<number | string>`count(*)`.as('n'),
+        sql<number | string>`coalesce(sum(s.yearly_value_yen), 0)`.as('yearly'),
+      ])
+      .groupBy(['s.status', 'p.status', 's.rank', pAliveBin(), reason])
+      .execute();
+    values = (
+      await base()
+        .select(sql<number | string | null>`s.yearly_value_yen`.as('v'))
         .where('s.status', 'in', DORMANT)
-        .where('p.status', 'not in', DORMANT)
-        .executeTakeFirst()
-    : Promise.resolve(null);
-  const [rows, values, previousRows, newly] = await Promise.all([
-    grouped,
-    dormantValues,
-    previous,
-    newlyDormant,
-  ]);
+        .execute()
+    ).map((v) => num(v.v));
+  }
+
   const statuses = new Map<string, number>();
+  const before = new Map<string, number>();
   const ranks = new Map<string, number>();
+  const reasons = new Map<string, { customers: number; revenue: number }>();
   const bins = emptyBins();
+  let newlyDormant = 0;
   for (const r of rows) {
     const n = num(r.n);
     statuses.set(r.status, (statuses.get(r.status) ?? 0) + n);
+    if (r.previous !== null) {
+      before.set(r.previous, (before.get(r.previous) ?? 0) + n);
+      if (isDormant(r.status) && !isDormant(r.previous)) newlyDormant += n;
+    }
     if (r.rank !== null) ranks.set(r.rank, (ranks.get(r.rank) ?? 0) + n);
     if (r.bin !== null) (bins[Number(r.bin)] as { customers: number }).customers += n;
+    if (r.reason !== null && LOST.has(r.status)) {
+      const t = reasons.get(r.reason) ?? { customers: 0, revenue: 0 };
+      t.customers += n;
+      t.revenue += num(r.yearly);
+      reasons.set(r.reason, t);
+    }
   }
-  const before = previousRows ? new Map(previousRows.map((r) => [r.status, num(r.n)])) : null;
-  const o = opportunityEstimate(values.map((v) => num(v.v)));
+  const o = opportunityEstimate(values);
   return {
-    source: 'customer_state' as const,
+    source: 'customer_state',
     statuses: LIFECYCLE_STATUSES.map((key) => {
       const count = statuses.get(key) ?? 0;
-      return { key, count, change: before ? count - (before.get(key) ?? 0) : null };
+      return { key, count, change: previousRun ? count - (before.get(key) ?? 0) : null };
     }),
-    newly_dormant: newly ? num(newly.n) : null,
+    newly_dormant: previousRun ? newlyDormant : null,
     ranks: RANKS.map((key) => ({ key, count: ranks.get(key) ?? 0 })),
     opportunity: {
       dormant_customers: o.dormantCustomers,
@@ -305,51 +394,20 @@ async function countsFromRows(storage: Storage, scope: CustomerScope, previousRu
       assumptions: o.assumptions,
     },
     p_alive: bins,
+    top_reasons: sortReasons(
+      [...reasons.entries()].map(([reason, t]) => ({
+        reason,
+        customers: t.customers,
+        lost_yearly_revenue_yen: Math.round(t.revenue),
+      })),
+    ),
   };
 }
 
 /**
- * Reasons of the dormant and lost customers by lost yearly revenue. A sales rep's come from the
- * reasons report (over the accounts they own); the company's from customer_state alone, which the
- * index customer_state_status_reason_value answers without reading the rows (the report's join to
- * customers only drops customers merged away since the run, which the run summary counts too).
- */
-async function topReasons(storage: Storage, scope: CustomerScope): Promise<DashboardAnalysis['top_reasons']> {
-  if (scope) {
-    return (await reasonsReport(storage, null, null, scope)).map((r) => ({
-      reason: r.reason,
-      customers: r.customers,
-      lost_yearly_revenue_yen: r.lost_yearly_revenue_yen,
-    }));
-  }
-  const reason = sql<string>`coalesce(s.reason_category, 'unknown')`;
-  const rows = await adb(storage)
-    .selectFrom('customer_state as s')
-    .select([
-      reason.as('reason'),
-      sql<number | string>`count(*)`.as('customers'),
-      sql<number | string>`coalesce(sum(s.yearly_value_yen), 0)`.as('revenue'),
-    ])
-    .where('s.status', 'in', [...LOST_STATUSES])
-    .groupBy(reason)
-    .execute();
-  return rows
-    .map((r) => ({
-      reason: r.reason,
-      customers: num(r.customers),
-      lost_yearly_revenue_yen: Math.round(num(r.revenue)),
-    }))
-    .sort(
-      (a, b) =>
-        b.lost_yearly_revenue_yen - a.lost_yearly_revenue_yen ||
-        b.customers - a.customers ||
-        a.reason.localeCompare(b.reason),
-    );
-}
-
-/**
  * At-risk customers: highest expected value first, or lowest health score first (customers
- * without one are not in that head), so the index on (status, column) gives the head directly.
+ * without one are not in that head), so the index on (status, expected_value) gives the head
+ * directly.
  */
 async function atRiskHead(
   storage: Storage,
@@ -358,8 +416,29 @@ async function atRiskHead(
   limit: number,
 ): Promise<AtRiskCustomer[]> {
   const query = (scope ? scopedState(storage, scope) : adb(storage).selectFrom('customer_state as s'))
+    .select('s.customer_id')
+    .where('s.status', '=', 'at_risk');
+  const ordered =
+    order === 'expected_value'
+      ? query.where('s.expected_value', 'is not', null).orderBy('s.expected_value', 'desc')
+      : query.where('s.health_score', 'is not', null).orderBy('s.health_score', 'asc');
+  const rows = await ordered.orderBy('s.customer_id').limit(limit).execute();
+  return atRiskRows(
+    storage,
+    rows.map((r) => r.customer_id),
+  );
+}
+
+/** The at-risk customers with these ids, in this order, with their names. */
+async function atRiskRows(storage: Storage, ids: string[]): Promise<AtRiskCustomer[]> {
+  if (ids.length === 0) return [];
+  const rows = await adb(storage)
+    .selectFrom('customer_state as s')
+    .innerJoin('customers as c', 'c.customer_id', 's.customer_id')
     .select([
       's.customer_id',
+      'c.name',
+      'c.owner',
       's.health_score',
       's.health_level',
       's.expected_value',
@@ -368,35 +447,28 @@ async function atRiskHead(
       's.overdue_ratio',
       's.rank',
     ])
-    .where('s.status', '=', 'at_risk');
-  const ordered =
-    order === 'expected_value'
-      ? query.where('s.expected_value', 'is not', null).orderBy('s.expected_value', 'desc')
-      : query.where('s.health_score', 'is not', null).orderBy('s.health_score', 'asc');
-  const rows = await ordered.orderBy('s.customer_id').limit(limit).execute();
-  if (rows.length === 0) return [];
-  const names = await storage.db
-    .selectFrom('customers')
-    .select(['customer_id', 'name', 'owner'])
-    .where(
-      'customer_id',
-      'in',
-      rows.map((r) => r.customer_id),
-    )
+    .where('s.customer_id', 'in', ids)
     .execute();
-  const byId = new Map(names.map((n) => [n.customer_id, n]));
-  return rows.map((r) => ({
-    customer_id: r.customer_id,
-    name: byId.get(r.customer_id)?.name ?? r.customer_id,
-    owner: byId.get(r.customer_id)?.owner ?? null,
-    health_score: r.health_score === null ? null : Number(r.health_score),
-    health_level: r.health_level,
-    expected_value: r.expected_value === null ? null : Number(r.expected_value),
-    p_alive: r.p_alive === null ? null : Number(r.p_alive),
-    days_since_last_purchase: r.days_since_last_purchase === null ? null : Number(r.days_since_last_purchase),
-    overdue_ratio: r.overdue_ratio === null ? null : Number(r.overdue_ratio),
-    rank: r.rank,
-  }));
+  const byId = new Map(rows.map((r) => [r.customer_id, r]));
+  const nullable = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return ids.flatMap((id) => {
+    const r = byId.get(id);
+    if (!r) return [];
+    return [
+      {
+        customer_id: r.customer_id,
+        name: r.name,
+        owner: r.owner,
+        health_score: nullable(r.health_score),
+        health_level: r.health_level,
+        expected_value: nullable(r.expected_value),
+        p_alive: nullable(r.p_alive),
+        days_since_last_purchase: nullable(r.days_since_last_purchase),
+        overdue_ratio: nullable(r.overdue_ratio),
+        rank: r.rank,
+      },
+    ];
+  });
 }
 
 export interface NewlyDormantCustomer {

@@ -8,6 +8,7 @@ import * as m007 from './007_name_matching.js';
 import * as m008 from './008_order_history_index.js';
 import * as m009 from './009_diagnosis.js';
 import * as m010 from './010_tasks.js';
+import * as m011 from './011_dashboard_indexes.js';
 import type { Engine } from './columns.js';
 
 export type { Engine } from './columns.js';
@@ -30,4 +31,5 @@ export const migrations: Record<string, EngineMigration> = {
   '008_order_history_index': m008,
   '009_diagnosis': m009,
   '010_tasks': m010,
+  '011_dashboard_indexes': m011,
 };
