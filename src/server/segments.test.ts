@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../../test/engines.js';
 import { createTestServer, type TestServer, type UserName } from '../../test/serverFixture.js';
 import { seedTaskState } from '../../test/taskFixture.js';
+import type { SegmentFilter } from '../core/prioritise/segmentFilter.js';
+import { countSegment, countSegments } from '../storage/segmentQueries.js';
 
 interface SegmentView {
   id: number;
@@ -242,6 +244,25 @@ describe.each(ENGINES)('segments API on %s', (engine) => {
     ]);
     expect(items[1]?.description).toContain('rank.0');
     await sql`delete from segments where name = '古い条件'`.execute(t.storage.db);
+  });
+
+  it('counts many filters in one pass exactly as it counts each alone, in every scope', async () => {
+    const filters: SegmentFilter[] = [
+      {},
+      { status: ['early_dormant'] },
+      { rank: ['A', 'B'], ranges: { expected_value: { min: 150_000 } } },
+      { reason_resolved: false, gap_alert: false },
+      { reason_resolved: true },
+      { ranges: { score: { min: 120, max: 180 } }, prefecture: ['東京都'] },
+      { owner: ['nobody'] },
+    ];
+    for (const scope of [null, { ownerKey: '田中' }, { ownerKey: null }]) {
+      const one = [];
+      for (const filter of filters) one.push(await countSegment(t.storage, filter, scope));
+      expect(await countSegments(t.storage, filters, scope)).toEqual(one);
+    }
+    expect(await countSegments(t.storage, filters.slice(0, 3))).toEqual([4, 2, 2]);
+    expect(await countSegments(t.storage, [])).toEqual([]);
   });
 
   it('offers the fields a segment can filter on, with values from the caller’s own accounts', async () => {

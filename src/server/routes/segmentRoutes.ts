@@ -21,6 +21,7 @@ import { latestRun } from '../../storage/analysisQueries.js';
 import { type CustomerScope, customerFacets } from '../../storage/customerQueries.js';
 import {
   countSegment,
+  countSegments,
   deleteSegment,
   getSegment,
   getSegmentById,
@@ -61,19 +62,33 @@ async function analysisInfo(storage: Storage) {
  * A stored segment as the API shows it: `count` is live, in the caller's scope; `stored_count`
  * is the whole company's count from the last save or analysis.
  */
-async function segmentView(storage: Storage, row: SegmentRow, scope: CustomerScope) {
-  const filter = parseSegmentFilter(row.filter);
+function viewOf(row: SegmentRow, filter: SegmentFilter, count: number, scope: CustomerScope) {
   return {
     id: row.id,
     name: row.name,
     filter,
     description: describeSegmentFilter(filter),
-    count: await countSegment(storage, filter, scope),
+    count,
     stored_count: scope ? null : row.last_count,
     counted_at: row.counted_at,
     created_by: row.created_by,
     created_at: row.created_at,
   };
+}
+
+async function segmentView(storage: Storage, row: SegmentRow, scope: CustomerScope) {
+  const filter = parseSegmentFilter(row.filter);
+  return viewOf(row, filter, await countSegment(storage, filter, scope), scope);
+}
+
+/** The stored filter, or the error that says why it no longer validates. */
+function storedFilter(row: SegmentRow): { filter: SegmentFilter } | { error: AppError } {
+  try {
+    return { filter: parseSegmentFilter(row.filter) };
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'invalid_input') return { error };
+    throw error;
+  }
 }
 
 async function segmentOr404(storage: Storage, id: number): Promise<SegmentRow> {
@@ -97,28 +112,23 @@ export function registerSegmentRoutes(table: RouteTable, { storage }: ServerDeps
     },
     async ({ principal }) => {
       const scope = customerScopeOf(principal);
-      const rows = await listSegments(storage);
-      const items = [];
-      for (const row of rows) {
-        try {
-          items.push({ ...(await segmentView(storage, row, scope)), invalid: false });
-        } catch (error) {
-          // A filter stored before the filter schema changed: one bad segment must not hide the rest.
-          if (!(error instanceof AppError) || error.code !== 'invalid_input') throw error;
-          items.push({
-            id: row.id,
-            name: row.name,
-            filter: {},
-            description: error.message,
-            count: null,
-            stored_count: null,
-            counted_at: row.counted_at,
-            created_by: row.created_by,
-            created_at: row.created_at,
-            invalid: true,
-          });
+      const rows = (await listSegments(storage)).map((row) => ({ row, parsed: storedFilter(row) }));
+      const valid = rows.flatMap(({ parsed }) => ('filter' in parsed ? [parsed.filter] : []));
+      const counts = await countSegments(storage, valid, scope);
+      let next = 0;
+      const items = rows.map(({ row, parsed }) => {
+        if ('filter' in parsed) {
+          return { ...viewOf(row, parsed.filter, counts[next++] ?? 0, scope), invalid: false };
         }
-      }
+        // A filter stored before the filter schema changed: one bad segment must not hide the rest.
+        return {
+          ...viewOf(row, {}, 0, scope),
+          description: parsed.error.message,
+          count: null,
+          stored_count: null,
+          invalid: true,
+        };
+      });
       return { analysis: await analysisInfo(storage), items };
     },
   );
