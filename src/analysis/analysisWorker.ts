@@ -10,9 +10,20 @@ import type { CustomerAggregate } from '../core/detect/customerFeatures.js';
 import type { PreviousState } from '../core/detect/lifecycleStatus.js';
 import type { PeerCycles } from '../core/detect/purchaseCycle.js';
 import { AppError } from '../core/errors.js';
-import { previousStates, stateValues } from '../storage/analysisQueries.js';
+import {
+  type CustomerStateRow,
+  previousStates,
+  setStateValues,
+  stateValues,
+} from '../storage/analysisQueries.js';
 import { customerAggregates } from '../storage/detectionQueries.js';
-import { openStorage } from '../storage/index.js';
+import {
+  candidateCustomers,
+  customerEvidence,
+  DIAGNOSED_STATUSES,
+  type DiagnosisCandidateRow,
+} from '../storage/diagnosisQueries.js';
+import { openStorage, type Storage } from '../storage/index.js';
 import {
   type AnalysisWorkerData,
   CREDIT,
@@ -22,6 +33,13 @@ import {
 } from './analysisWorkers.js';
 import { decideChunk, FitInputs, type FitParams, RunTally } from './decideCustomers.js';
 import { detectModels } from './detectModels.js';
+import {
+  type DiagnosisPlan,
+  diagnosePage,
+  emptyDiagnosisTally,
+  messagesFrom,
+} from './diagnoseAndPrioritise.js';
+import { chunkEpisodes } from './pastEpisodeChunks.js';
 
 const parent = parentPort;
 if (!parent) throw new Error('analysisWorker.ts runs only as a worker thread');
@@ -62,11 +80,20 @@ async function analyse(): Promise<void> {
       const inputs = new FitInputs(data.asOf);
       for (const agg of aggregates) inputs.add(agg);
       const packed = inputs.toPacked();
-      post({ type: 'aggregated', chunk: index, customers: aggregates.length, fitInputs: packed }, [
+      // The orders of customer_ids between chunk starts (before the first, after the last
+      // included) belong to the chunk: every order row counts once, as in pastDormantEpisodes.
+      const episodes = await chunkEpisodes(
+        storage,
+        data.asOf,
+        index === 0 ? null : (chunkStarts[index] as string),
+        chunkStarts[index + 1] ?? null,
+      );
+      post({ type: 'aggregated', chunk: index, customers: aggregates.length, fitInputs: packed, episodes }, [
         packed.histogram.buffer as ArrayBuffer,
         packed.cycles.buffer as ArrayBuffer,
         packed.categories.buffer as ArrayBuffer,
         packed.industries.buffer as ArrayBuffer,
+        ...episodes.values.map((v) => v.buffer as ArrayBuffer),
       ]);
       chunks.push({ index, aggregates });
     }
@@ -91,6 +118,8 @@ async function analyse(): Promise<void> {
       }
       const rows = decideChunk(aggregates, previous, ctx, tally);
       chunk.aggregates = [];
+      const values = rows.map(stateValues);
+      const diagnosis = order.diagnosis ? await diagnoseRows(storage, rows, values, order.diagnosis) : null;
       while (credit === 0) {
         await new Promise<void>((resolve) => {
           wake = resolve;
@@ -99,14 +128,60 @@ async function analyse(): Promise<void> {
       credit--;
       postRows({
         type: 'rows',
-        values: rows.map(stateValues),
+        values,
         previousStatus: rows.map((r) => previous.get(r.customer_id)?.status ?? null),
         tally: tally.toData(),
+        diagnosis,
       });
     }
   } finally {
     await storage.close();
   }
+}
+
+const DIAGNOSED = new Set<string>(DIAGNOSED_STATUSES);
+
+/**
+ * Diagnoses the chunk's at-risk, dormant and lost customers from their rows before they are
+ * stored (the candidate rows diagnosisCandidates would read back), filling in their columns.
+ */
+async function diagnoseRows(
+  storage: Storage,
+  rows: CustomerStateRow[],
+  values: unknown[][],
+  plan: DiagnosisPlan,
+) {
+  const tally = emptyDiagnosisTally();
+  const indexes: number[] = [];
+  rows.forEach((r, k) => {
+    if (DIAGNOSED.has(r.status)) indexes.push(k);
+  });
+  if (indexes.length === 0) return { tally, flags: [] };
+  const ids = indexes.map((k) => (rows[k] as CustomerStateRow).customer_id);
+  const customers = await candidateCustomers(storage, ids);
+  const page = indexes.map((k): DiagnosisCandidateRow => {
+    const s = rows[k] as CustomerStateRow;
+    return {
+      ...(customers.get(s.customer_id) as unknown as DiagnosisCandidateRow),
+      customer_id: s.customer_id,
+      status: s.status,
+      owner: s.owner,
+      days_since_last_purchase: s.days_since_last_purchase,
+      first_purchase_day: s.first_purchase_day,
+      last_purchase_day: s.last_purchase_day,
+      purchase_days: s.purchase_days,
+      total_spend_yen: s.total_spend_yen,
+      yearly_value_yen: s.yearly_value_yen,
+      overdue_ratio: s.overdue_ratio,
+      p_alive: s.p_alive,
+    };
+  });
+  const evidence = await customerEvidence(storage, ids, plan.asOf, { messagesFrom: messagesFrom(page) });
+  const { updates, flags } = diagnosePage(page, evidence, plan, tally);
+  updates.forEach((u, i) => {
+    setStateValues(values[indexes[i] as number] as unknown[], u);
+  });
+  return { tally, flags };
 }
 
 analyse()

@@ -12,6 +12,8 @@ import type { PeerCycles } from '../core/detect/purchaseCycle.js';
 import { AppError, type AppErrorCode } from '../core/errors.js';
 import type { Storage } from '../storage/index.js';
 import { FitInputs, type FitParams, type PackedFitInputs, type TallyData } from './decideCustomers.js';
+import type { DiagnosisPlan, DiagnosisTally, PlacedFlag } from './diagnoseAndPrioritise.js';
+import type { PackedEpisodes } from './pastEpisodeChunks.js';
 
 export interface AnalysisWorkerData {
   dbFile: string;
@@ -27,15 +29,29 @@ export interface AnalysisWorkerData {
 
 type ErrorMessage = { type: 'error'; code: AppErrorCode | null; message: string };
 export type WorkerMessage =
-  | { type: 'aggregated'; chunk: number; customers: number; fitInputs: PackedFitInputs }
+  | {
+      type: 'aggregated';
+      chunk: number;
+      customers: number;
+      fitInputs: PackedFitInputs;
+      episodes: PackedEpisodes;
+    }
   | ErrorMessage;
-export type RowsMessage =
-  | { type: 'rows'; values: unknown[][]; previousStatus: (string | null)[]; tally: TallyData }
-  | ErrorMessage;
+/** A decided chunk; with a diagnosis plan, its diagnosed customers' columns are filled in too. */
+export interface DecidedChunk {
+  values: unknown[][];
+  previousStatus: (string | null)[];
+  tally: TallyData;
+  /** Diagnosed customers of the chunk, their counts, and flags placed among them. */
+  diagnosis: { tally: DiagnosisTally; flags: PlacedFlag[] } | null;
+}
+export type RowsMessage = ({ type: 'rows' } & DecidedChunk) | ErrorMessage;
 export interface DecideMessage {
   type: 'decide';
   peers: PeerCycles;
   params: FitParams | null;
+  /** Diagnose the at-risk, dormant and lost customers of each chunk too. */
+  diagnosis: DiagnosisPlan | null;
 }
 
 /** Chunks a worker may decide ahead of the writer. */
@@ -94,13 +110,19 @@ interface RunningWorker {
 }
 
 export interface AnalysisWorkers {
-  /** Pass 1 of every chunk, merged in customer_id order. */
-  aggregate(onProgress: (done: number) => void): Promise<{ customers: number; fitInputs: FitInputs }>;
-  /** Pass 2: each chunk's rows and tally, in customer_id order. */
+  /**
+   * Pass 1 of every chunk, merged in customer_id order: the fit inputs, and each chunk's past
+   * dormant episodes (of the orders from its first customer_id to the next chunk's).
+   */
+  aggregate(
+    onProgress: (done: number) => void,
+  ): Promise<{ customers: number; fitInputs: FitInputs; episodes: PackedEpisodes[] }>;
+  /** Pass 2: each chunk's rows and tally (and diagnosis, given a plan), in customer_id order. */
   decide(
     peers: PeerCycles,
     params: FitParams | null,
-  ): AsyncGenerator<{ values: unknown[][]; previousStatus: (string | null)[]; tally: TallyData }>;
+    diagnosis: DiagnosisPlan | null,
+  ): AsyncGenerator<DecidedChunk>;
   close(): Promise<void>;
 }
 
@@ -150,20 +172,22 @@ export async function startAnalysisWorkers(
   return {
     async aggregate(onProgress) {
       const fitInputs = new FitInputs(settings.asOf);
+      const episodes: PackedEpisodes[] = [];
       let customers = 0;
       for (let chunk = 0; chunk < chunkStarts.length; chunk++) {
         const m = await workerOf(chunk).messages.next();
         if (m.type === 'error') throw asError(m);
         if (m.chunk !== chunk) throw new Error(`analysis worker sent chunk ${m.chunk}, expected ${chunk}`);
         fitInputs.addPacked(m.fitInputs);
+        episodes.push(m.episodes);
         customers += m.customers;
         onProgress(customers);
       }
-      return { customers, fitInputs };
+      return { customers, fitInputs, episodes };
     },
 
-    async *decide(peers, params) {
-      const order: DecideMessage = { type: 'decide', peers, params };
+    async *decide(peers, params, diagnosis) {
+      const order: DecideMessage = { type: 'decide', peers, params, diagnosis };
       for (const w of running) w.worker.postMessage(order);
       for (let chunk = 0; chunk < chunkStarts.length; chunk++) {
         const w = workerOf(chunk);

@@ -382,5 +382,8 @@ function stateRow(
     reactivation_probability: null,
     expected_value: null,
     recommended_channels: null,
+    reactivation_source: null,
+    score_breakdown: null,
+    reason_resolved: null,
   };
 }

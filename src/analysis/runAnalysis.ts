@@ -36,7 +36,18 @@ import {
   RunTally,
 } from './decideCustomers.js';
 import { detectModels } from './detectModels.js';
-import { diagnoseAndPrioritise } from './diagnoseAndPrioritise.js';
+import {
+  type DiagnosisPlan,
+  type DiagnosisSummary,
+  diagnoseAndPrioritise,
+  emptyDiagnosisTally,
+  finishDiagnosis,
+  flagsInPageOrder,
+  mergeDiagnosisTally,
+  type PlacedFlag,
+  prepareDiagnosis,
+} from './diagnoseAndPrioritise.js';
+import { mergeEpisodes, type PackedEpisodes } from './pastEpisodeChunks.js';
 
 export { EXPECTED_PURCHASES_HORIZON_DAYS };
 /**
@@ -179,10 +190,12 @@ export async function runAnalysis(
       let fitInputs = new FitInputs(asOf);
       const aggregates: CustomerAggregate[] = [];
       let customers = 0;
+      let episodeParts: PackedEpisodes[] = [];
       if (workers) {
         const aggregated = await workers.aggregate((done) => progress({ phase: 'aggregate', done, total }));
         fitInputs = aggregated.fitInputs;
         customers = aggregated.customers;
+        episodeParts = aggregated.episodes;
       } else {
         for await (const batch of customerAggregates(storage, asOf, { batchSize: options.batchSize })) {
           for (const agg of batch) {
@@ -204,6 +217,23 @@ export async function runAnalysis(
       progress({ phase: 'fit', done: histogram.length, total: histogram.length });
       const fitted = now();
 
+      // With workers, Diagnose runs inside pass 2 (each chunk's rows are diagnosed before they
+      // are written, no second pass over customer_state); the reactivation model is trained here
+      // from the episodes the workers built in pass 1. Without, it runs after the commit.
+      let diagnosis: { plan: DiagnosisPlan; started: Date } | null = null;
+      if (workers) {
+        const started = now();
+        const episodes = mergeEpisodes(asOf, episodeParts);
+        episodeParts = [];
+        const plan = await prepareDiagnosis(storage, runId, asOf, {
+          flaggedAt: started.toISOString(),
+          episodes,
+        });
+        diagnosis = { plan, started };
+      }
+      const diagnosisTally = emptyDiagnosisTally();
+      const placedFlags: PlacedFlag[] = [];
+
       // Pass 2: decide every customer, write in chunks inside one transaction.
       const writer = await openResultWriter(storage, runId, asOf, { writeHistory: !historySkipped });
       const tally = new RunTally();
@@ -211,9 +241,16 @@ export async function runAnalysis(
       try {
         if (workers) {
           let written = 0;
-          for await (const chunk of workers.decide(peers, fit.params)) {
+          for await (const chunk of workers.decide(peers, fit.params, diagnosis?.plan ?? null)) {
             await writer.writeValues(chunk.values, chunk.previousStatus);
             tally.merge(chunk.tally);
+            if (chunk.diagnosis) {
+              // Flag positions count from the chunk's first diagnosed customer.
+              for (const f of chunk.diagnosis.flags) {
+                placedFlags.push({ ...f, position: f.position + diagnosisTally.customers });
+              }
+              mergeDiagnosisTally(diagnosisTally, chunk.diagnosis.tally);
+            }
             written += chunk.values.length;
             progress({ phase: 'decide', done: written, total: customers });
           }
@@ -234,7 +271,18 @@ export async function runAnalysis(
         await writer.rollback();
         throw error;
       }
-      return await finish(tally, fit, { aggregated, fitted, decided });
+      const diagnose = diagnosis
+        ? () =>
+            finishDiagnosis(
+              storage,
+              diagnosis.plan,
+              diagnosisTally,
+              flagsInPageOrder(placedFlags),
+              diagnosis.started,
+              now,
+            )
+        : () => diagnoseAndPrioritise(storage, runId, asOf, undefined, now);
+      return await finish(tally, fit, { aggregated, fitted, decided }, diagnose);
     } finally {
       await workers?.close();
     }
@@ -247,6 +295,7 @@ export async function runAnalysis(
     tally: RunTally,
     fit: ReturnType<typeof fitOrReason>,
     times: { aggregated: Date; fitted: Date; decided: Date },
+    diagnose: () => Promise<DiagnosisSummary>,
   ): Promise<{ runId: number; summary: AnalysisSummary }> {
     const { statuses } = tally;
     const prevSummary = previousRun?.summary
@@ -298,7 +347,7 @@ export async function runAnalysis(
       },
     };
     progress({ phase: 'diagnose', done: 0, total: 1 });
-    Object.assign(summary, { diagnosis: await diagnoseAndPrioritise(storage, runId, asOf, undefined, now) });
+    Object.assign(summary, { diagnosis: await diagnose() });
     await finishAnalysisRun(storage, runId, now().toISOString(), {
       status: 'done',
       bgnbd: fit.summary,

@@ -47,6 +47,10 @@ export interface CustomerStateRow {
   reactivation_probability: number | null;
   expected_value: number | null;
   recommended_channels: string | null;
+  /** Diagnosis columns of migration 009 (null until Diagnose fills them). */
+  reactivation_source: string | null;
+  score_breakdown: string | null;
+  reason_resolved: number | null;
 }
 
 export interface AnalysisRunRow {
@@ -129,6 +133,9 @@ const STATE_COLUMNS: readonly (keyof CustomerStateRow)[] = [
   'reactivation_probability',
   'expected_value',
   'recommended_channels',
+  'reactivation_source',
+  'score_breakdown',
+  'reason_resolved',
 ];
 const RUN_RESULT_COLUMNS: readonly (keyof CustomerRunResultRow)[] = [
   'run_id',
@@ -258,6 +265,15 @@ const STATE_INDEX = Object.fromEntries(STATE_COLUMNS.map((c, i) => [c, i])) as R
   number
 >;
 const RUN_RESULT_INDEXES = RUN_RESULT_COLUMNS.map((c) => STATE_INDEX[c]);
+
+/** Sets some columns of a row in its compact form (`stateValues` order), e.g. the diagnosis results. */
+export function setStateValues(values: unknown[], columns: Partial<CustomerStateRow>): void {
+  for (const [column, value] of Object.entries(columns)) {
+    const index = STATE_INDEX[column as keyof CustomerStateRow];
+    if (index === undefined) throw new Error(`customer_state has no column ${column}`);
+    values[index] = value;
+  }
+}
 
 /** Rows and previous states back from their compact form (for the PostgreSQL writer). */
 function fromValues(values: unknown[][], previousStatus: (string | null)[]) {

@@ -447,3 +447,47 @@ async function competitorMarks(storage: Storage, w: AsOfWindows, lo: string, hi:
     group by customer_id`;
   return (await query.execute(storage.db)).rows;
 }
+
+export interface EpisodeOrderRow {
+  customer_id: string;
+  first_at: string;
+  /** Purchase days (refunds excluded) before `until`, comma-separated, oldest first. */
+  days: string | null;
+  /** Purchases before each of `spendBefore`, in that order. */
+  spend: (number | string | null)[];
+}
+
+/**
+ * What the past dormant episodes of the reactivation model read from the orders of the
+ * customer_ids in [from, to) (null: unbounded) — every customer_id of the orders table, like
+ * pastDormantEpisodes — in one range scan for all snapshot days: the purchases (refunds
+ * excluded) before `until`, their days, the first purchase, and the spend before each day of
+ * `spendBefore`, summed like pastDormantEpisodes sums it.
+ */
+export async function episodeOrderRows(
+  storage: Storage,
+  until: string,
+  spendBefore: readonly string[],
+  from: string | null,
+  to: string | null,
+): Promise<EpisodeOrderRow[]> {
+  const sums = spendBefore.map(
+    (day, k) => sql`sum(case when ordered_at < ${day} then amount else 0 end) as ${sql.ref(`spend${k}`)}`,
+  );
+  const lower = from === null ? sql`` : sql`and customer_id >= ${from}`;
+  const upper = to === null ? sql`` : sql`and customer_id < ${to}`;
+  const query = sql<Record<string, unknown>>`
+    select customer_id, min(ordered_at) as first_at,
+      string_agg(substr(ordered_at, 1, 10), ',' ${inOrderOf(storage)}) as days
+      ${sums.length > 0 ? sql`, ${sql.join(sums)}` : sql``}
+    from orders
+    where is_refund = 0 and ordered_at < ${until} ${lower} ${upper}
+    group by customer_id
+    order by customer_id`;
+  return (await query.execute(storage.db)).rows.map((r) => ({
+    customer_id: r.customer_id as string,
+    first_at: r.first_at as string,
+    days: (r.days as string | null) ?? null,
+    spend: spendBefore.map((_, k) => r[`spend${k}`] as number | string | null),
+  }));
+}

@@ -1,0 +1,127 @@
+/**
+ * The past dormant episodes of the reactivation model (what storage/reactivationHistory.ts's
+ * pastDormantEpisodes returns) built chunk by chunk by the analysis workers: one range scan of a
+ * chunk's orders for every candidate snapshot day instead of one scan of all orders per
+ * snapshot. The snapshot days depend on the first order day of all customers, so each chunk
+ * computes the episodes of every candidate day (snapshotDays without the first-day cut-off) and
+ * its own first day; the main thread keeps the snapshots the global first day allows.
+ * Same episodes, same order (snapshot by snapshot, newest first; customer_id order within one).
+ */
+import { addDays } from '../core/detect/isoDays.js';
+import type { ReactivationEpisode } from '../core/prioritise/index.js';
+import {
+  dormantFeatures,
+  HORIZON_DAYS,
+  MAX_SNAPSHOTS,
+  SNAPSHOT_STEP_DAYS,
+  snapshotDays,
+} from '../core/prioritise/pastEpisodes.js';
+import { episodeOrderRows } from '../storage/detectionQueries.js';
+import type { Storage } from '../storage/index.js';
+
+/** Every snapshot day snapshotDays can return for this as-of, newest first. */
+export function candidateSnapshotDays(asOf: string): string[] {
+  return Array.from({ length: MAX_SNAPSHOTS }, (_, k) =>
+    addDays(asOf, -HORIZON_DAYS - k * SNAPSHOT_STEP_DAYS),
+  );
+}
+
+/** One chunk's episodes, packed for postMessage. */
+export interface PackedEpisodes {
+  /** The chunk's first purchase day (refunds excluded, by as-of), null without purchases. */
+  firstDay: string | null;
+  /** Feature names, in the order dormantFeatures returns them. */
+  names: string[];
+  /** Per candidate snapshot day: per episode its feature values (NaN: null) then its label. */
+  values: Float64Array[];
+}
+
+/** The episodes of the customer_ids in [from, to) (null: unbounded), every candidate day. */
+export async function chunkEpisodes(
+  storage: Storage,
+  asOf: string,
+  from: string | null,
+  to: string | null,
+): Promise<PackedEpisodes> {
+  const days = candidateSnapshotDays(asOf);
+  const nexts = days.map((d) => addDays(d, 1));
+  const horizonNexts = days.map((d) => addDays(d, HORIZON_DAYS + 1));
+  // The newest snapshot's horizon ends latest: nothing after it is read.
+  const rows = await episodeOrderRows(storage, horizonNexts[0] as string, nexts, from, to);
+  let firstDay: string | null = null;
+  let names: string[] = [];
+  const lists: number[][] = days.map(() => []);
+  for (const r of rows) {
+    const first = r.first_at.slice(0, 10);
+    if (firstDay === null || first < firstDay) firstDay = first;
+    let purchaseDays = r.days === null ? [] : r.days.split(',');
+    for (let i = 1; i < purchaseDays.length; i++) {
+      if ((purchaseDays[i] as string) < (purchaseDays[i - 1] as string)) {
+        purchaseDays = purchaseDays.sort();
+        break;
+      }
+    }
+    for (let k = 0; k < days.length; k++) {
+      const next = nexts[k] as string;
+      const horizonNext = horizonNexts[k] as string;
+      let count = 0;
+      let last: string | null = null;
+      let cameBack = false;
+      for (const day of purchaseDays) {
+        if (day < next) {
+          if (day !== last) count++;
+          last = day;
+        } else if (day < horizonNext) {
+          cameBack = true;
+          break;
+        } else break;
+      }
+      if (last === null) continue;
+      const features = dormantFeatures(
+        {
+          firstPurchaseDay: first,
+          lastPurchaseDay: last,
+          purchaseDays: count,
+          totalSpendYen: Number(r.spend[k] ?? 0),
+        },
+        days[k] as string,
+      );
+      if (!features) continue;
+      if (names.length === 0) names = Object.keys(features);
+      const list = lists[k] as number[];
+      for (const name of names) list.push(features[name] ?? Number.NaN);
+      list.push(cameBack ? 1 : 0);
+    }
+  }
+  return { firstDay, names, values: lists.map((l) => Float64Array.from(l)) };
+}
+
+/** The chunks' episodes (in customer_id order) as pastDormantEpisodes returns them. */
+export function mergeEpisodes(
+  asOf: string,
+  parts: readonly PackedEpisodes[],
+): { episodes: ReactivationEpisode[]; snapshots: string[] } {
+  let firstDay: string | null = null;
+  for (const p of parts)
+    if (p.firstDay !== null && (firstDay === null || p.firstDay < firstDay)) firstDay = p.firstDay;
+  const snapshots = snapshotDays(asOf, firstDay);
+  const candidates = candidateSnapshotDays(asOf);
+  const episodes: ReactivationEpisode[] = [];
+  for (const day of snapshots) {
+    const k = candidates.indexOf(day);
+    for (const p of parts) {
+      const values = p.values[k];
+      if (!values || values.length === 0) continue;
+      const width = p.names.length + 1;
+      for (let i = 0; i < values.length; i += width) {
+        const features: Record<string, number | null> = {};
+        p.names.forEach((name, j) => {
+          const v = values[i + j] as number;
+          features[name] = Number.isNaN(v) ? null : v;
+        });
+        episodes.push({ features, label: values[i + p.names.length] === 1 ? 1 : 0, day });
+      }
+    }
+  }
+  return { episodes, snapshots };
+}
