@@ -13,7 +13,7 @@ import {
   type RowByKind,
 } from '../core/collect/rowSchemas.js';
 import type { FileFormat } from './fileFormat.js';
-import { IMPORT_TABLES, type StoredValues, storedValues } from './importTables.js';
+import { type BatchRows, IMPORT_TABLES, type StoredValue, storedValues } from './importTables.js';
 import { AMBIGUOUS, type BatchTally, type EmailOwner, type ImportWriter } from './importWriters.js';
 import type { ImportKind } from './index.js';
 import { recordMapper, type Violation } from './recordMapping.js';
@@ -29,7 +29,7 @@ export type CustomerDirectory = Pick<ImportWriter, 'resolveCustomers' | 'emailOw
 
 /** One batch ready to store; `rejected` is in row order. */
 export interface PreparedBatch {
-  accepted: StoredValues[];
+  accepted: BatchRows;
   rejected: RejectedRow[];
   tally: BatchTally;
   /** Rows read so far in the file, and bytes, for progress. */
@@ -101,9 +101,11 @@ export async function prepareBatches(
   };
 }
 
-interface PendingRow {
+/** A pending row whose customer is not known yet (not cached, or named by email). */
+interface UnresolvedRow {
+  /** Its index in the pending columns. */
+  at: number;
   row: number;
-  values: StoredValues;
   /** The customer as the file names it (or as its email resolved), to resolve at flush. */
   customerRef: string | null;
   email: string | null;
@@ -113,13 +115,17 @@ interface PendingRow {
 /** The accepted and rejected rows of one run, handed out a whole batch at a time. */
 class BatchPreparer {
   rowsRead = 0;
-  private pending: PendingRow[] = [];
+  /** The pending accepted rows' stored values, column by column (IMPORT_TABLES order). */
+  private columns: StoredValue[][];
+  private pendingCount = 0;
+  private unresolved: UnresolvedRow[] = [];
   private pendingRejects: RejectedRow[] = [];
   private readonly seen = new SeenIds();
   private readonly customers = new Map<string, string | null>();
   private emailOwners: Map<string, EmailOwner> | null = null;
   private readonly customTypes = new Map<string, number>();
   private readonly table;
+  private readonly width: number;
   private readonly idColumn: string;
   private readonly context: { now: Date };
 
@@ -130,11 +136,17 @@ class BatchPreparer {
   ) {
     this.context = { now };
     this.table = IMPORT_TABLES[kind];
+    this.width = this.table.columns.length;
     this.idColumn = ID_COLUMN[kind];
+    this.columns = this.emptyColumns();
+  }
+
+  private emptyColumns(): StoredValue[][] {
+    return Array.from({ length: this.width }, (): StoredValue[] => []);
   }
 
   get pendingRows(): number {
-    return this.pending.length + this.pendingRejects.length;
+    return this.pendingCount + this.pendingRejects.length;
   }
 
   add(source: SourceRecord, record: Record<string, unknown>, violations: Violation[]): void {
@@ -177,17 +189,32 @@ class BatchPreparer {
       const type = (row as EventRow).type;
       if (!isKnownEventType(type)) this.customTypes.set(type, (this.customTypes.get(type) ?? 0) + 1);
     }
-    const customerRef = this.table.needsCustomer
-      ? ((row as { customer_id: string | null }).customer_id ?? null)
-      : null;
-    const email = this.kind === 'events' ? (row as EventRow).email : null;
-    this.pending.push({
-      row: source.row,
-      values: storedValues(this.kind, row as RowByKind[ImportKind], customerRef, derivedId),
-      customerRef,
-      email,
-      original,
-    });
+    let customerId: string | null = null;
+    if (this.table.needsCustomer) {
+      const customerRef = (row as { customer_id: string | null }).customer_id ?? null;
+      const email = this.kind === 'events' ? (row as EventRow).email : null;
+      // A customer met before is resolved at once (one cache lookup per row); the others wait
+      // for one lookup of the whole batch's new customers.
+      const cached = customerRef === null ? undefined : this.customers.get(customerRef);
+      if (typeof cached === 'string') {
+        customerId = cached;
+      } else if (customerRef !== null && this.customers.has(customerRef)) {
+        const problem = this.customerProblem(customerRef, email);
+        this.pendingRejects.push({
+          row: source.row,
+          columns: [problem.column],
+          reasons: [problem.message],
+          original,
+        });
+        return;
+      } else {
+        this.unresolved.push({ at: this.pendingCount, row: source.row, customerRef, email, original });
+      }
+    }
+    const values = storedValues(this.kind, row as RowByKind[ImportKind], customerId, derivedId);
+    const { columns, width } = this;
+    for (let c = 0; c < width; c++) (columns[c] as StoredValue[]).push(values[c] ?? null);
+    this.pendingCount++;
   }
 
   private reject(row: number, found: readonly Violation[], original: readonly string[]): void {
@@ -226,46 +253,50 @@ class BatchPreparer {
 
   /** The pending rows as one batch (customers resolved), or null when nothing is pending. */
   async take(bytesRead: number): Promise<PreparedBatch | null> {
-    if (this.pending.length === 0 && this.pendingRejects.length === 0) return null;
-    const batch = this.pending;
+    if (this.pendingCount === 0 && this.pendingRejects.length === 0) return null;
+    let columns = this.columns;
+    let count = this.pendingCount;
+    const unresolved = this.unresolved;
     const rejected = this.pendingRejects;
-    this.pending = [];
+    this.columns = this.emptyColumns();
+    this.pendingCount = 0;
+    this.unresolved = [];
     this.pendingRejects = [];
-    const accepted: StoredValues[] = [];
-    if (this.table.needsCustomer) {
-      await this.resolveCustomers(batch);
-      for (const p of batch) {
-        const problem = this.customerProblem(p);
-        if (problem) {
-          rejected.push({
-            row: p.row,
-            columns: [problem.column],
-            reasons: [problem.message],
-            original: p.original,
-          });
-          continue;
-        }
-        accepted.push(p.values);
+    if (unresolved.length > 0) {
+      const customerIds = columns[1] as StoredValue[];
+      await this.resolveCustomers(unresolved, customerIds);
+      let dropped: Uint8Array | null = null;
+      for (const p of unresolved) {
+        const id = customerIds[p.at] ?? null;
+        if (id !== null) continue;
+        const problem = this.customerProblem(p.customerRef, p.email);
+        rejected.push({
+          row: p.row,
+          columns: [problem.column],
+          reasons: [problem.message],
+          original: p.original,
+        });
+        dropped ??= new Uint8Array(count);
+        dropped[p.at] = 1;
       }
-    } else {
-      for (const p of batch) accepted.push(p.values);
+      if (dropped) {
+        const kept = dropped;
+        columns = columns.map((column) => column.filter((_, r) => kept[r] === 0));
+        count = columns[0]?.length ?? 0;
+      }
     }
     rejected.sort((a, b) => a.row - b.row);
     return {
-      accepted,
+      accepted: { count, columns },
       rejected,
-      tally: {
-        rows: accepted.length + rejected.length,
-        accepted: accepted.length,
-        rejected: rejected.length,
-      },
+      tally: { rows: count + rejected.length, accepted: count, rejected: rejected.length },
       rowsRead: this.rowsRead,
       bytesRead,
     };
   }
 
-  /** Fills values[1] (customer_id) of each pending row with the stored customer, or null. */
-  private async resolveCustomers(batch: PendingRow[]): Promise<void> {
+  /** Fills the customer_id column of each unresolved row with the stored customer, or null. */
+  private async resolveCustomers(batch: UnresolvedRow[], customerIds: StoredValue[]): Promise<void> {
     if (batch.some((p) => p.customerRef === null && p.email !== null)) {
       this.emailOwners ??= await this.directory.emailOwners();
       for (const p of batch) {
@@ -275,42 +306,41 @@ class BatchPreparer {
       }
     }
     if (this.customers.size > MAX_CACHED_CUSTOMERS) this.customers.clear();
-    // One cache lookup per row; only the rows naming a customer not cached yet are visited again.
-    const unknown: PendingRow[] = [];
-    for (const p of batch) {
-      if (p.customerRef === null) {
-        p.values[1] = null;
-        continue;
-      }
-      const id = this.customers.get(p.customerRef);
-      if (id !== undefined) p.values[1] = id;
-      else if (this.customers.has(p.customerRef)) p.values[1] = null;
-      else unknown.push(p);
+    const refs = [
+      ...new Set(
+        batch
+          .map((p) => p.customerRef)
+          .filter((ref): ref is string => ref !== null && !this.customers.has(ref)),
+      ),
+    ];
+    if (refs.length > 0) {
+      for (const [ref, id] of await this.directory.resolveCustomers(refs)) this.customers.set(ref, id);
     }
-    if (unknown.length === 0) return;
-    const refs = [...new Set(unknown.map((p) => p.customerRef as string))];
-    for (const [ref, id] of await this.directory.resolveCustomers(refs)) this.customers.set(ref, id);
-    for (const p of unknown) p.values[1] = this.customers.get(p.customerRef as string) ?? null;
+    for (const p of batch)
+      customerIds[p.at] = p.customerRef === null ? null : (this.customers.get(p.customerRef) ?? null);
   }
 
-  private customerProblem(p: PendingRow): { column: string; message: string } | null {
-    if (p.values[1] !== null) return null;
-    if (p.customerRef !== null) {
+  /** Why a row's customer was not found. */
+  private customerProblem(
+    customerRef: string | null,
+    email: string | null,
+  ): { column: string; message: string } {
+    if (customerRef !== null) {
       return {
         column: 'customer_id',
-        message: `unknown customer ${p.customerRef}: import it with \`mezame import customers\` first (an import of ${this.kind} never creates customers)`,
+        message: `unknown customer ${customerRef}: import it with \`mezame import customers\` first (an import of ${this.kind} never creates customers)`,
       };
     }
-    const owner = this.emailOwners?.get((p.email ?? '').normalize('NFKC').trim().toLowerCase());
+    const owner = this.emailOwners?.get((email ?? '').normalize('NFKC').trim().toLowerCase());
     if (owner === AMBIGUOUS) {
       return {
         column: 'email',
-        message: `the email ${p.email} belongs to several customers: give customer_id instead`,
+        message: `the email ${email} belongs to several customers: give customer_id instead`,
       };
     }
     return {
       column: 'email',
-      message: `no customer or contact has the email ${p.email}: give customer_id, or import the customer first`,
+      message: `no customer or contact has the email ${email}: give customer_id, or import the customer first`,
     };
   }
 

@@ -162,6 +162,35 @@ describe.each(MODES)('importFile on $label', ({ engine, threads }) => {
     expect(lines[2]).toMatch(/^5,customer_id,unknown customer C9: import it .*,O4,C9,2024-03-05,100$/);
   });
 
+  it('rejects an unknown customer in every batch that names it, in row order, keeping the known ones', async () => {
+    await run('customers', aFile(`base3-${engine}.csv`, CUSTOMERS));
+    const lines = ['order_id,customer_id,ordered_at,amount'];
+    for (let i = 1; i <= 9; i++)
+      lines.push(`P${i},${i % 3 === 0 ? 'C9' : `C${1 + (i % 2)}`},2024-03-0${i},${i}00`);
+    const summary = await run('orders', aFile(`unknown-batches-${engine}.csv`, lines.join('\n')), {
+      batchRows: 2,
+    });
+    expect(summary).toMatchObject({ rows: 9, accepted: 6, rejected: 3, inserted: 6 });
+    const stored = await storage.db
+      .selectFrom('orders')
+      .select(['order_id', 'customer_id', 'amount'])
+      .orderBy('order_id')
+      .execute();
+    expect(stored.map((o) => `${o.order_id}:${o.customer_id}:${o.amount}`)).toEqual([
+      'P1:C2:100',
+      'P2:C1:200',
+      'P4:C1:400',
+      'P5:C2:500',
+      'P7:C2:700',
+      'P8:C1:800',
+    ]);
+    const rejects = readFileSync(summary.rejected_file ?? '', 'utf8')
+      .split('\r\n')
+      .slice(1, 4);
+    expect(rejects.map((line) => line.split(',')[0])).toEqual(['4', '7', '10']);
+    for (const line of rejects) expect(line).toMatch(/,customer_id,unknown customer C9: import it /);
+  });
+
   it('changes nothing when the same file is imported again, and counts changed rows as updated', async () => {
     const path = aFile(`again-${engine}.csv`, CUSTOMERS);
     expect(await run('customers', path)).toMatchObject({ inserted: 2, updated: 0, unchanged: 0 });

@@ -237,3 +237,98 @@ export function storedValues<K extends ImportKind>(
   }
   throw new Error(`storedValues: unknown import kind ${String(kind)}`);
 }
+
+/** One stored value. */
+export type StoredValue = string | number | null;
+
+/** The accepted rows of a batch, column by column (IMPORT_TABLES[kind].columns order). */
+export interface BatchRows {
+  count: number;
+  columns: StoredValue[][];
+}
+
+/**
+ * A column as another thread receives it cheaply: a structured clone copies one string and one
+ * typed array instead of thousands of small values (per row, cloning arrays of values cost more
+ * than checking the row).
+ */
+export type PackedColumn =
+  /** Text cells joined; ends[r] is where row r's text ends, ~end (negative) for a null. */
+  | { text: string; ends: Int32Array }
+  /** Numbers; NaN for a null (no parser gives NaN). */
+  | { numbers: Float64Array }
+  /** Anything else, as it is. */
+  | { values: StoredValue[] };
+
+export interface PackedRows {
+  count: number;
+  columns: PackedColumn[];
+}
+
+export function packRows(rows: BatchRows): PackedRows {
+  return { count: rows.count, columns: rows.columns.map((column) => packColumn(column)) };
+}
+
+function packColumn(column: StoredValue[]): PackedColumn {
+  const n = column.length;
+  let texts = true;
+  let numbers = true;
+  for (let r = 0; r < n; r++) {
+    const v = column[r];
+    if (v === null) continue;
+    if (typeof v === 'string') numbers = false;
+    else if (typeof v === 'number' && !Number.isNaN(v)) texts = false;
+    else return { values: column };
+  }
+  if (!texts) {
+    if (!numbers) return { values: column };
+    const values = new Float64Array(n);
+    for (let r = 0; r < n; r++) values[r] = (column[r] as number | null) ?? Number.NaN;
+    return { numbers: values };
+  }
+  const ends = new Int32Array(n);
+  const parts: string[] = [];
+  let end = 0;
+  for (let r = 0; r < n; r++) {
+    const v = column[r] as string | null;
+    if (v === null) {
+      ends[r] = ~end;
+    } else {
+      parts.push(v);
+      end += v.length;
+      ends[r] = end;
+    }
+  }
+  return { text: parts.join(''), ends };
+}
+
+export function unpackRows(packed: PackedRows): BatchRows {
+  return { count: packed.count, columns: packed.columns.map(unpackColumn) };
+}
+
+function unpackColumn(column: PackedColumn): StoredValue[] {
+  if ('values' in column) return column.values;
+  if ('numbers' in column) {
+    const { numbers } = column;
+    const out: StoredValue[] = new Array(numbers.length);
+    for (let r = 0; r < numbers.length; r++) {
+      const v = numbers[r] as number;
+      out[r] = Number.isNaN(v) ? null : v;
+    }
+    return out;
+  }
+  const { text, ends } = column;
+  const out: StoredValue[] = new Array(ends.length);
+  let start = 0;
+  for (let r = 0; r < ends.length; r++) {
+    const end = ends[r] as number;
+    if (end < 0) {
+      out[r] = null;
+      start = ~end;
+    } else {
+      out[r] = text.slice(start, end);
+      start = end;
+    }
+  }
+  return out;
+}

@@ -11,7 +11,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type pg from 'pg';
 import type { Storage } from '../storage/index.js';
-import { IMPORT_TABLES, type ImportTable, type StoredValues } from './importTables.js';
+import { type BatchRows, IMPORT_TABLES, type ImportTable, type StoredValue } from './importTables.js';
 import type { ImportKind } from './index.js';
 
 export interface WriteCounts {
@@ -37,7 +37,7 @@ export interface ImportWriter {
   /** Lower-case email → the customer owning it, from customers.email, then contacts.email. */
   emailOwners(): Promise<Map<string, EmailOwner>>;
   startRun(kind: ImportKind, file: string, startedAt: string): Promise<number>;
-  writeBatch(runId: number, rows: readonly StoredValues[], tally: BatchTally): Promise<WriteCounts>;
+  writeBatch(runId: number, rows: BatchRows, tally: BatchTally): Promise<WriteCounts>;
   finishRun(runId: number, status: 'done' | 'failed', finishedAt: string): Promise<void>;
 }
 
@@ -143,14 +143,21 @@ export class SqliteCustomerDirectory {
 const ROWS_PER_INSERT = 64;
 /** The page cache while an import writes (KiB, as a negative cache_size): the id and customer indexes stay in memory. */
 const IMPORT_CACHE_KIB = 64 * 1024;
+/**
+ * WAL pages between automatic checkpoints while an import writes (SQLite's default is 1,000:
+ * a checkpoint, with its fsyncs, after every batch, copying index pages that the next batch
+ * changes again). Commits stay whole transactions; the WAL is checkpointed when the run ends.
+ */
+const IMPORT_CHECKPOINT_PAGES = 16_384;
 
 class SqliteWriter implements ImportWriter {
   private readonly directory: SqliteCustomerDirectory;
-  private readonly writeAll: (runId: number, rows: readonly StoredValues[], tally: BatchTally) => WriteCounts;
+  private readonly writeAll: (runId: number, rows: BatchRows, tally: BatchTally) => WriteCounts;
   private readonly anyStored: BetterSqlite3.Statement;
   /** Whether the table was empty when the run started: then no row of the run can meet a stored id. */
   private startedEmpty = false;
   private cacheSizeBefore: number | null = null;
+  private checkpointBefore: number | null = null;
 
   constructor(
     private readonly storage: Storage,
@@ -187,7 +194,7 @@ class SqliteWriter implements ImportWriter {
      * counted as stored just before are exactly the conflicts: changes beyond the new rows are updates.
      */
     const write = (
-      rows: readonly StoredValues[],
+      columns: StoredValue[][],
       start: number,
       n: number,
       runId: number,
@@ -195,12 +202,15 @@ class SqliteWriter implements ImportWriter {
     ) => {
       const params = n === 1 ? oneParams : manyParams;
       const ids = n === 1 ? oneId : manyIds;
+      const ncol = columns.length;
+      for (let c = 0; c < ncol; c++) {
+        const column = columns[c] as StoredValue[];
+        for (let r = 0, at = c; r < n; r++, at += width) params[at] = column[start + r] ?? null;
+      }
+      const idColumn = columns[0] as StoredValue[];
       for (let r = 0; r < n; r++) {
-        const values = rows[start + r] ?? [];
-        const base = r * width;
-        for (let c = 0; c < values.length; c++) params[base + c] = values[c] ?? null;
-        params[base + values.length] = runId;
-        ids[r] = values[0] ?? null;
+        params[r * width + ncol] = runId;
+        ids[r] = idColumn[start + r] ?? null;
       }
       const stored = this.startedEmpty ? 0 : ((n === 1 ? storedOne : storedMany).get(ids) as number);
       const changes = (n === 1 ? upsertOne : upsertMany).run(params).changes;
@@ -210,12 +220,13 @@ class SqliteWriter implements ImportWriter {
       counts.updated += updated;
       counts.unchanged += stored - updated;
     };
-    this.writeAll = sqlite.transaction((runId: number, rows: readonly StoredValues[], tally: BatchTally) => {
+    this.writeAll = sqlite.transaction((runId: number, rows: BatchRows, tally: BatchTally) => {
       const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0 };
+      const { columns, count } = rows;
       let start = 0;
-      for (; start + ROWS_PER_INSERT <= rows.length; start += ROWS_PER_INSERT)
-        write(rows, start, ROWS_PER_INSERT, runId, counts);
-      for (; start < rows.length; start++) write(rows, start, 1, runId, counts);
+      for (; start + ROWS_PER_INSERT <= count; start += ROWS_PER_INSERT)
+        write(columns, start, ROWS_PER_INSERT, runId, counts);
+      for (; start < count; start++) write(columns, start, 1, runId, counts);
       tallyRun.run(
         tally.rows,
         tally.accepted,
@@ -241,19 +252,25 @@ class SqliteWriter implements ImportWriter {
     this.startedEmpty = this.anyStored.get() === 0;
     this.cacheSizeBefore ??= Number(this.sqlite.pragma('cache_size', { simple: true }));
     this.sqlite.pragma(`cache_size = ${-IMPORT_CACHE_KIB}`);
+    this.checkpointBefore ??= Number(this.sqlite.pragma('wal_autocheckpoint', { simple: true }));
+    if (this.checkpointBefore > 0 && this.checkpointBefore < IMPORT_CHECKPOINT_PAGES)
+      this.sqlite.pragma(`wal_autocheckpoint = ${IMPORT_CHECKPOINT_PAGES}`);
     const result = this.sqlite
       .prepare("insert into import_batches (kind, file, started_at, status) values (?, ?, ?, 'running')")
       .run(kind, file, startedAt);
     return Number(result.lastInsertRowid);
   }
 
-  async writeBatch(runId: number, rows: readonly StoredValues[], tally: BatchTally): Promise<WriteCounts> {
+  async writeBatch(runId: number, rows: BatchRows, tally: BatchTally): Promise<WriteCounts> {
     return this.writeAll(runId, rows, tally);
   }
 
   async finishRun(runId: number, status: 'done' | 'failed', finishedAt: string): Promise<void> {
     if (this.cacheSizeBefore !== null) this.sqlite.pragma(`cache_size = ${this.cacheSizeBefore}`);
     this.cacheSizeBefore = null;
+    if (this.checkpointBefore !== null) this.sqlite.pragma(`wal_autocheckpoint = ${this.checkpointBefore}`);
+    this.checkpointBefore = null;
+    // This commit checkpoints the WAL again (it holds more than wal_autocheckpoint pages).
     this.sqlite
       .prepare('update import_batches set status = ?, finished_at = ? where id = ?')
       .run(status, finishedAt, runId);
@@ -307,25 +324,20 @@ class PostgresWriter implements ImportWriter {
     return Number(id);
   }
 
-  async writeBatch(runId: number, rows: readonly StoredValues[], tally: BatchTally): Promise<WriteCounts> {
-    const columns = this.spec.columns.map((): (string | number | null)[] => new Array(rows.length));
-    for (let r = 0; r < rows.length; r++) {
-      const values = rows[r] ?? [];
-      for (let c = 0; c < columns.length; c++)
-        (columns[c] as (string | number | null)[])[r] = values[c] ?? null;
-    }
+  async writeBatch(runId: number, rows: BatchRows, tally: BatchTally): Promise<WriteCounts> {
+    const { columns } = rows;
     const client = await this.pool.connect();
     try {
       await client.query('begin');
       const result =
-        rows.length === 0
+        rows.count === 0
           ? { rows: [] as { inserted: boolean }[] }
           : await client.query<{ inserted: boolean }>(this.upsertSql, [...columns, runId]);
       const inserted = result.rows.filter((r) => r.inserted).length;
       const counts: WriteCounts = {
         inserted,
         updated: result.rows.length - inserted,
-        unchanged: rows.length - result.rows.length,
+        unchanged: rows.count - result.rows.length,
       };
       await client.query(
         'update import_batches set rows = rows + $1, accepted = accepted + $2, rejected = rejected + $3, inserted = inserted + $4, updated = updated + $5, unchanged = unchanged + $6 where id = $7',

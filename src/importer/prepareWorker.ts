@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { AppError } from '../core/errors.js';
 import { prepareBatches } from './batchPreparer.js';
+import { packRows } from './importTables.js';
 import { SqliteCustomerDirectory } from './importWriters.js';
 import { PIPELINE_DEPTH, type WorkerData, type WorkerMessage } from './preparingWorker.js';
 
@@ -41,7 +42,7 @@ async function prepare(): Promise<void> {
           });
         }
         credit--;
-        post({ type: 'batch', batch });
+        post({ type: 'batch', batch: { ...batch, accepted: packRows(batch.accepted) } });
       }
       post({ type: 'end', ...stream.end() });
     } finally {

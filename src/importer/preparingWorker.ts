@@ -9,9 +9,12 @@ import { AppError, type AppErrorCode } from '../core/errors.js';
 import type { Storage } from '../storage/index.js';
 import type { BatchStream, PreparedBatch, PrepareSettings } from './batchPreparer.js';
 import type { FileFormat } from './fileFormat.js';
+import { type PackedRows, unpackRows } from './importTables.js';
 
 /** Prepared batches that may wait unwritten (memory bound: about this many batches). */
 export const PIPELINE_DEPTH = 2;
+/** The worker's young generation (V8's default is 16–32 MB). */
+const YOUNG_GENERATION_MB = 96;
 /** Below this size a worker's start (≈ 0.1–0.3 s) costs more than it saves. */
 const MIN_WORKER_BYTES = 8 << 20;
 
@@ -22,7 +25,8 @@ export interface WorkerData {
 
 export type WorkerMessage =
   | { type: 'header'; header: string[] | null; warnings: string[] }
-  | { type: 'batch'; batch: PreparedBatch }
+  /** The accepted rows packed (packRows): cheap to clone between threads. */
+  | { type: 'batch'; batch: Omit<PreparedBatch, 'accepted'> & { accepted: PackedRows } }
   | { type: 'end'; rowsRead: number; warnings: string[] }
   | { type: 'error'; code: AppErrorCode | null; message: string };
 
@@ -48,6 +52,9 @@ export async function prepareInWorker(settings: PrepareSettings, dbFile: string)
   const data: WorkerData = { dbFile, settings: { ...settings, now: settings.now.toISOString() } };
   const worker = new Worker(new URL('./prepareWorkerBoot.mjs', import.meta.url), {
     workerData: { ...data, entry: new URL('./prepareWorker.ts', import.meta.url).href },
+    // A batch's rows live until it is posted: a young generation that holds a few batches lets
+    // them die young instead of being promoted and marked.
+    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
   });
   const queue: WorkerMessage[] = [];
   let failure: Error | null = null;
@@ -109,7 +116,7 @@ export async function prepareInWorker(settings: PrepareSettings, dbFile: string)
         return;
       }
       if (message.type !== 'batch') throw new Error(`the import worker sent ${message.type} mid-file`);
-      yield message.batch;
+      yield { ...message.batch, accepted: unpackRows(message.batch.accepted) };
       // Written: the worker may prepare one more.
       worker.postMessage('more');
     }

@@ -15,6 +15,9 @@ export interface Violation {
   message: string;
 }
 
+/** Shared by every record without a problem (never added to). */
+const NO_VIOLATIONS: Violation[] = [];
+
 export type MappedRecord = { record: Record<string, unknown>; violations: Violation[] } | null;
 
 /**
@@ -56,16 +59,19 @@ export function recordMapper(
     const { cells } = source;
     if (isBlank(cells)) return null;
     const record: Record<string, unknown> = {};
-    for (const [index, column] of positions) record[column] = cells[index];
-    const violations: Violation[] = [];
+    for (let k = 0; k < positions.length; k++) {
+      const [index, column] = positions[k] as [number, string];
+      record[column] = cells[index];
+    }
     if (cells.length > width && cells.slice(width).some((c) => c.trim() !== '')) {
-      violations.push({
+      const violation: Violation = {
         column: '',
         code: 'extra_cells',
         message: `the row has ${cells.length} cells but the header has ${width}: a value containing a comma (like 1,200) must be in double quotes`,
-      });
+      };
+      return { record, violations: [violation] };
     }
-    return { record, violations };
+    return { record, violations: NO_VIOLATIONS };
   };
 }
 
@@ -100,6 +106,6 @@ function jsonMapper(kind: ImportKind, warnings: string[]): (r: SourceRecord) => 
       const column = probe(key);
       if (column !== null && !(column in record)) record[column] = value;
     }
-    return { record, violations: [] };
+    return { record, violations: NO_VIOLATIONS };
   };
 }

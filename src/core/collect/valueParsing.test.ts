@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  fastAmount,
+  fastDateTime,
+  fastNumber,
+  fastText,
   isAfter,
   latestStartedDay,
   parseAmount,
@@ -11,7 +15,66 @@ import {
   parseLatitude,
   parseLongitude,
   parseNumber,
+  parseText,
+  SLOW,
 } from './valueParsing.js';
+
+describe('fast readers', () => {
+  const cells = [
+    '1200',
+    '-500',
+    '-0',
+    '0.5',
+    '12.',
+    '.5',
+    '1.2.3',
+    '-',
+    '',
+    '1e3',
+    '１２００',
+    '1,200',
+    ' 12',
+    '12 ',
+    '00012',
+    '9'.repeat(400),
+    '2024-03-05',
+    '2024-02-29',
+    '2023-02-29',
+    '2024-13-01',
+    '2024-00-10',
+    '1899-12-31',
+    '2100-12-31',
+    '2101-01-01',
+    '2024-3-05',
+    '2024/03/05',
+    '２０２４-03-05',
+    '2024-03-05 ',
+    'abc',
+    ' abc',
+    'abc\u00a0',
+    '\u3000商品',
+    '商品\ufeff',
+    '商品A',
+    'x'.repeat(20_001),
+    '\u0085x',
+  ];
+  const pairs = [
+    ['fastAmount', fastAmount, parseAmount],
+    ['fastNumber', fastNumber, parseNumber],
+    ['fastDateTime', fastDateTime, parseDateTime],
+    ['fastText', fastText, parseText],
+  ] as const;
+  it.each(pairs)('%s gives what its parser gives, or SLOW', (_name, fast, parse) => {
+    let decided = 0;
+    for (const cell of cells) {
+      const value = fast(cell);
+      if (value === SLOW) continue;
+      decided++;
+      expect({ cell, parsed: parse(cell) }).toEqual({ cell, parsed: { ok: true, value } });
+    }
+    expect(decided).toBeGreaterThan(0);
+  });
+});
 
 describe('parseAmount', () => {
   it.each([
