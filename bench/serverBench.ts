@@ -131,6 +131,9 @@ export function load(dbFile: string, customers: number): void {
   const runResult = db.prepare(
     'insert into customer_run_results (run_id, customer_id, status, status_since) values (?, ?, ?, ?)',
   );
+  const history = db.prepare(
+    "insert into status_history (customer_id, status, entered_at, run_id) values (?, ?, '2026-11-01', 2)",
+  );
   const tally = new RunTally();
   const hasState =
     db.prepare("select 1 from sqlite_master where name = 'customer_state'").get() !== undefined;
@@ -177,6 +180,8 @@ export function load(dbFile: string, customers: number): void {
         );
         runResult.run(1, id, before, '2026-01-01');
         runResult.run(2, id, status, '2026-01-01');
+        // The run writes a history row for every customer whose status changed.
+        if (before !== status) history.run(id, status);
         tally.add(status, before, rank, pAlive, yearly);
       }
     }

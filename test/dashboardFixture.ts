@@ -221,6 +221,11 @@ export async function seedDashboardRuns(storage: Storage, options: { summary: bo
       values (${r.id}, 2, ${RUN_2_AS_OF}, ${owner}, ${r.status}, ${RUN_2_AS_OF}, 3, 0, ${r.pAlive}, ${r.health},
         ${r.yearly}, ${r.reason}, ${r.rank}, ${r.ev}, 120, '2023-05-01')`.execute(storage.db);
   }
+  // The history rows the run wrote for the customers whose status changed.
+  for (const r of STATE_ROWS.filter((row) => row.before !== row.status)) {
+    await sql`insert into status_history (customer_id, status, entered_at, run_id)
+      values (${r.id}, ${r.status}, ${RUN_2_AS_OF}, 2)`.execute(storage.db);
+  }
   await sql`insert into changes (change_id, kind, category, started_at, description)
     values ('CH1', 'price_decrease', '工具', '2026-11-01', '工具カテゴリを8%値下げ')`.execute(storage.db);
   await sql`insert into reapproach_flags (customer_id, change_id, flagged_at, run_id, reason_category, confidence,

@@ -134,6 +134,11 @@ describe.each(ENGINES)('dashboard and reports API on %s', (engine) => {
       ['C001', 'active', 'early_dormant'],
       ['C002', 'at_risk', 'mid_dormant'],
     ]);
+    // Without a run summary the list is found by comparing every dormant customer with the previous run.
+    expect(await get<Body>('/api/dashboard/newly-dormant', 'viewer', 'rows')).toEqual(all);
+    const tanaka = await get<Body>('/api/dashboard/newly-dormant', 'tanaka');
+    expect(tanaka.total).toBe(2);
+    expect(await get<Body>('/api/dashboard/newly-dormant', 'tanaka', 'rows')).toEqual(tanaka);
     const suzuki = await get<Body>('/api/dashboard/newly-dormant', 'suzuki');
     expect(suzuki).toMatchObject({ total: 0, items: [] });
   });

@@ -498,7 +498,8 @@ export async function newlyDormantCustomers(
   items: NewlyDormantCustomer[];
 }> {
   const run = await currentRun(storage);
-  const previousRun = run ? await previousRunOf(run, parseSummary(run), storage) : null;
+  const summary = run ? parseSummary(run) : {};
+  const previousRun = run ? await previousRunOf(run, summary, storage) : null;
   if (!run || !previousRun) {
     return {
       run: run ? { run_id: run.id, as_of: run.as_of } : null,
@@ -507,13 +508,25 @@ export async function newlyDormantCustomers(
       items: [],
     };
   }
+  // Entering a dormant status is a status change, so the run wrote a history row for each of
+  // these customers: starting from those rows reads only the changes, not every dormant customer.
+  // A sales rep's accounts are fewer than the changes, so theirs start from the owner index.
+  const fromHistory = scope === null && summary.history_skipped === false;
   const base = () => {
-    const q = scope
-      ? scopedState(storage, scope)
-      : adb(storage)
-          .selectFrom('customer_state as s')
+    const q = fromHistory
+      ? adb(storage)
+          .selectFrom('status_history as h')
+          .innerJoin('customer_state as s', 's.customer_id', 'h.customer_id')
           .innerJoin('customers as c', 'c.customer_id', 's.customer_id')
-          .where('c.merged_into', 'is', null);
+          .where('h.status', 'in', DORMANT)
+          .where('h.entered_at', '=', run.as_of)
+          .where('c.merged_into', 'is', null)
+      : scope
+        ? scopedState(storage, scope)
+        : adb(storage)
+            .selectFrom('customer_state as s')
+            .innerJoin('customers as c', 'c.customer_id', 's.customer_id')
+            .where('c.merged_into', 'is', null);
     return q
       .innerJoin('customer_run_results as p', (join) =>
         join.onRef('p.customer_id', '=', 's.customer_id').on('p.run_id', '=', previousRun.run_id),
