@@ -57,12 +57,25 @@ export async function reasonsReport(
 ): Promise<ReasonReportRow[]> {
   const group = by === null ? sql<string | null>`null` : GROUP_EXPRESSIONS[by];
   const base = segment ? segmentQuery(storage, segment) : null;
+  // Everyone's report by a customer_state column reads customer_state alone (without a breakdown,
+  // from the index on status, reason and value): a customer merged away since the run still
+  // counts until the next analysis, as in the run's own summary.
+  // A sales rep's report starts from their accounts (owner index): the cross join fixes that
+  // order on SQLite, which otherwise may walk a status index over every customer.
   const query = (
     base ??
-    adb(storage)
-      .selectFrom('customer_state as s')
-      .innerJoin('customers as c', 'c.customer_id', 's.customer_id')
-      .where('c.merged_into', 'is', null)
+    (scope !== null
+      ? adb(storage)
+          .selectFrom('customers as c')
+          .crossJoin('customer_state as s')
+          .whereRef('s.customer_id', '=', 'c.customer_id')
+          .where('c.merged_into', 'is', null)
+      : by === 'industry'
+        ? adb(storage)
+            .selectFrom('customer_state as s')
+            .innerJoin('customers as c', 'c.customer_id', 's.customer_id')
+            .where('c.merged_into', 'is', null)
+        : adb(storage).selectFrom('customer_state as s'))
   )
     .select([
       group.as('grp'),
@@ -71,7 +84,7 @@ export async function reasonsReport(
       sql<number | string>`coalesce(sum(s.yearly_value_yen), 0)`.as('revenue'),
     ])
     .where('s.status', 'in', [...LOST_STATUSES])
-    .where(scopeCondition(scope))
+    .$if(scope !== null, (q) => q.where(scopeCondition(scope)))
     .groupBy(by === null ? [reasonExpression()] : [group, reasonExpression()]);
   const rows = (await query.execute()) as {
     grp: string | null;
