@@ -13,8 +13,6 @@ import { type PackedRows, unpackRows } from './importTables.js';
 
 /** Prepared batches that may wait unwritten (memory bound: about this many batches). */
 export const PIPELINE_DEPTH = 2;
-/** The worker's young generation (V8's default is 16–32 MB). */
-const YOUNG_GENERATION_MB = 96;
 /** Below this size a worker's start (≈ 0.1–0.3 s) costs more than it saves. */
 const MIN_WORKER_BYTES = 8 << 20;
 
@@ -52,9 +50,6 @@ export async function prepareInWorker(settings: PrepareSettings, dbFile: string)
   const data: WorkerData = { dbFile, settings: { ...settings, now: settings.now.toISOString() } };
   const worker = new Worker(new URL('./prepareWorkerBoot.mjs', import.meta.url), {
     workerData: { ...data, entry: new URL('./prepareWorker.ts', import.meta.url).href },
-    // A batch's rows live until it is posted: a young generation that holds a few batches lets
-    // them die young instead of being promoted and marked.
-    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
   });
   const queue: WorkerMessage[] = [];
   let failure: Error | null = null;
