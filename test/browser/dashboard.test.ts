@@ -87,6 +87,14 @@ describe('dashboard and reasons report in Chromium', () => {
         .locator('tr[data-reason]')
         .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-reason'))),
     ).toEqual(['product', 'price']);
+    // A status tile opens the customer list filtered by that status.
+    await page.getByTestId('status-changes').locator('a[href="/customers?status=early_dormant"]').click();
+    await page.locator('[data-testid=customer-table] tbody tr').first().waitFor();
+    const ids = await page
+      .locator('[data-testid=customer-table] tbody tr td:first-child')
+      .evaluateAll((tds) => tds.map((td) => td.textContent));
+    expect(ids).toEqual(['C001']);
+    expect(await page.locator('[data-testid=customer-table] tbody tr').count()).toBe(1);
     await page.context().close();
   });
 

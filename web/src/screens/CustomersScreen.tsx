@@ -51,9 +51,16 @@ const NO_FILTERS: Filters = {
   segment: '',
 };
 
+/** Links from the dashboard and the reports open the list filtered (?status=…, ?reason=…, ?rank=…). */
+function filtersFromUrl(): Filters {
+  const params = new URLSearchParams(location.search);
+  const pick = (name: 'status' | 'reason' | 'rank') => params.get(name)?.trim() ?? '';
+  return { ...NO_FILTERS, status: pick('status'), reason: pick('reason'), rank: pick('rank') };
+}
+
 export function CustomersScreen() {
   const { t, label, language } = useI18n();
-  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [filters, setFilters] = useState<Filters>(filtersFromUrl);
   const [search, setSearch] = useState('');
   const [sort, setSort] = useState({ key: 'name', dir: 'asc' as 'asc' | 'desc' });
   const [page, setPage] = useState(1);
