@@ -150,6 +150,13 @@ describe.each(ENGINES)('customers API on %s', (engine) => {
     const byScore = await list('?sort=score&dir=desc');
     expect(byScore.analysisAvailable).toBe(true);
     expect(byScore.items.map((c) => c.customer_id)).toEqual(['C001', 'C003', 'C002', 'C004']);
+    // Customers without a value come last in both directions, on both engines.
+    expect((await list('?sort=score&dir=asc')).items.map((c) => c.customer_id)).toEqual([
+      'C002',
+      'C003',
+      'C001',
+      'C004',
+    ]);
     expect(byScore.items[0]?.analysis).toMatchObject({
       status: 'early_dormant',
       rank: 'A',

@@ -235,11 +235,17 @@ export async function listCustomers(
     ])
     .select(stateColumns.map((c) => sql.ref<string | number | null>(`customer_state.${c}`).as(c)))
     // Same null placement on both engines: missing values last. Columns that are never
-    // null skip it, so the default sort (name) can walk the customers_name index.
-    .$if(!NOT_NULL_SORT_KEYS.has(request.sort), (q) =>
+    // null skip it, so the default sort (name) can walk the customers_name index. SQLite
+    // already puts nulls last when sorting descending, and PostgreSQL says NULLS LAST, so a
+    // descending sort on an analysis column can walk its index (e.g. status + expected value).
+    .$if(!NOT_NULL_SORT_KEYS.has(request.sort) && !nullsLastNatively(storage, request.direction), (q) =>
       q.orderBy(sql`case when ${sortRef} is null then 1 else 0 end`),
     )
-    .orderBy(sql`${sortRef} ${direction}`)
+    .orderBy(
+      storage.engine === 'postgres' && !NOT_NULL_SORT_KEYS.has(request.sort)
+        ? sql`${sortRef} ${direction} nulls last`
+        : sql`${sortRef} ${direction}`,
+    )
     .orderBy('customers.customer_id')
     .limit(request.limit)
     .offset(request.offset)
@@ -268,6 +274,11 @@ export async function listCustomers(
       };
     }),
   };
+}
+
+/** Whether `order by x <direction>` alone puts nulls last on this engine. */
+function nullsLastNatively(storage: Storage, direction: 'asc' | 'desc'): boolean {
+  return storage.engine === 'postgres' || direction === 'desc';
 }
 
 async function orderTotals(storage: Storage, ids: string[]) {
