@@ -6,7 +6,8 @@
  * Whole-company numbers come from the run summary `mezame analyze` stored (one row, however many
  * customers); a sales rep's numbers are computed from customer_state and customer_run_results
  * over the accounts they own (their share of the customers, through the owner index). Both paths
- * count the same things, so a rep's figures add up to the company's.
+ * count the same things: without a summary, the company's numbers come from the rows too, and
+ * the tests check they equal the summary's.
  */
 import { type Kysely, type SqlBool, sql } from 'kysely';
 import {
