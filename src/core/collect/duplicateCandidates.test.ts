@@ -212,24 +212,18 @@ describe('findDuplicateCandidates', () => {
     expect(() => finder.add(aCustomer({ customerId: 'Z1' }))).toThrow(/twice/);
   });
 
-  it('compares 200,000 customers by blocking: linear growth, well under a few seconds alone', () => {
-    const timed = (count: number) => {
-      const customers = syntheticCustomers(count);
-      const started = performance.now();
-      const search = findDuplicateCandidates(customers);
-      return { search, elapsedMs: performance.now() - started };
-    };
-    const small = timed(50_000);
-    const large = timed(200_000);
-    expect(large.search.customersCompared).toBe(200_200);
+  it('compares 200,000 customers by blocking: fewer comparisons than customers, not all pairs', () => {
+    // Counted, not timed: the comparisons made are the algorithm's cost (speed is benchmarked
+    // by `mezame bench --only name-matching`).
+    const small = findDuplicateCandidates(syntheticCustomers(50_000));
+    const large = findDuplicateCandidates(syntheticCustomers(200_000));
+    expect(large.customersCompared).toBe(200_200);
     // every planted twin shares its phone; no two other customers do
-    expect(large.search.candidates.filter((c) => c.strength === 'strong')).toHaveLength(200);
-    // all-pairs would compare 2·10¹⁰ pairs; blocking compares only customers sharing a key
-    expect(large.search.pairsCompared).toBeLessThan(200_000);
-    // four times the customers take about four times as long (sixteen if it were quadratic);
-    // the absolute bound is loose because the test machine is shared
-    expect(large.elapsedMs / small.elapsedMs).toBeLessThan(8);
-    expect(large.elapsedMs).toBeLessThan(15_000);
+    expect(large.candidates.filter((c) => c.strength === 'strong')).toHaveLength(200);
+    // all-pairs would compare 2·10¹⁰ pairs (1.25·10⁹ for 50,000); blocking compares only
+    // customers sharing a key: fewer pairs than customers at both sizes
+    expect(small.pairsCompared).toBeLessThan(50_000);
+    expect(large.pairsCompared).toBeLessThan(200_000);
   });
 });
 
