@@ -311,13 +311,19 @@ export async function prepareDiagnosis(
     given?: PrioritiseSettings;
     flaggedAt: string;
     episodes?: { episodes: ReactivationEpisode[]; snapshots: string[] };
+    /** A model already trained (from the same episodes, e.g. on another thread). */
+    trained?: { model: LogisticModel | null; summary: ReactivationModelSummary };
   },
 ): Promise<DiagnosisPlan> {
   const { settings, versions } = options.given
     ? { settings: options.given, versions: { scoring: null, channels: null } }
     : await loadPrioritiseSettings(storage);
-  const history = options.episodes ?? (await pastDormantEpisodes(storage, asOf));
-  const { model, summary: modelSummary } = modelFromEpisodes(history.episodes, history.snapshots);
+  let trained = options.trained;
+  if (!trained) {
+    const history = options.episodes ?? (await pastDormantEpisodes(storage, asOf));
+    trained = modelFromEpisodes(history.episodes, history.snapshots);
+  }
+  const { model, summary: modelSummary } = trained;
   const changes = await changesUpTo(storage, asOf);
   return {
     asOf,

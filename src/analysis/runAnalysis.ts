@@ -47,7 +47,8 @@ import {
   type PlacedFlag,
   prepareDiagnosis,
 } from './diagnoseAndPrioritise.js';
-import { mergeEpisodes, type PackedEpisodes } from './pastEpisodeChunks.js';
+import type { PackedEpisodes } from './pastEpisodeChunks.js';
+import { trainOnOwnThread } from './reactivationTraining.js';
 
 export { EXPECTED_PURCHASES_HORIZON_DAYS };
 /**
@@ -218,16 +219,17 @@ export async function runAnalysis(
       const fitted = now();
 
       // With workers, Diagnose runs inside pass 2 (each chunk's rows are diagnosed before they
-      // are written, no second pass over customer_state); the reactivation model is trained here
-      // from the episodes the workers built in pass 1. Without, it runs after the commit.
+      // are written, no second pass over customer_state); the reactivation model is trained
+      // first, on a thread of its own, from the episodes the workers built in pass 1. Without
+      // workers, Diagnose runs after the commit.
       let diagnosis: { plan: DiagnosisPlan; started: Date } | null = null;
       if (workers) {
         const started = now();
-        const episodes = mergeEpisodes(asOf, episodeParts);
+        const trained = await trainOnOwnThread(asOf, episodeParts);
         episodeParts = [];
         const plan = await prepareDiagnosis(storage, runId, asOf, {
           flaggedAt: started.toISOString(),
-          episodes,
+          trained,
         });
         diagnosis = { plan, started };
       }
