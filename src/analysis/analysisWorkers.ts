@@ -147,10 +147,16 @@ export async function startAnalysisWorkers(
     if (n++ % chunkSize === 0) chunkStarts.push(id);
   }
   const running: RunningWorker[] = [];
-  for (let k = 0; k < Math.min(count, Math.max(chunkStarts.length, 1)); k++) {
+  const workers = Math.min(count, Math.max(chunkStarts.length, 1));
+  // A worker holds ≈ 750 bytes per customer of its share between the passes; pass 2 makes
+  // garbage fast (evidence, rows, JSON), and an unbounded heap let it pile up to ≈ 1 GB per
+  // worker. Bounded at 2 kB per customer (at least 768 MB), the heaps collect sooner.
+  const heapMb = Math.max(768, Math.ceil(((n / workers) * 2_000) / 1e6));
+  for (let k = 0; k < workers; k++) {
     const { port1, port2 } = new MessageChannel();
     const data: AnalysisWorkerData = { ...settings, dbFile, chunkStarts, worker: k, workers: count };
     const worker = new Worker(new URL('./analysisWorkerBoot.mjs', import.meta.url), {
+      resourceLimits: { maxOldGenerationSizeMb: heapMb },
       workerData: { ...data, rowsPort: port2, entry: new URL('./analysisWorker.ts', import.meta.url).href },
       transferList: [port2],
     });
