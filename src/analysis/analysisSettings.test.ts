@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../../test/engines.js';
-import { buildPlan } from '../cli/commands/plan.js';
+import { buildPlan } from './approachPlan.js';
 import { DEFAULT_CHANNEL_CONFIG } from '../core/prioritise/channelConfig.js';
 import { DEFAULT_SCORING_CONFIG } from '../core/prioritise/scoringModel.js';
 import type { Storage } from '../storage/index.js';

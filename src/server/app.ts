@@ -24,6 +24,7 @@ import { registerDashboardRoutes } from './routes/dashboardRoutes.js';
 import { registerReportRoutes } from './routes/reportRoutes.js';
 import { IMPORT_CONTENT_TYPES, registerImportRoutes } from './routes/importRoutes.js';
 import { registerIngestRoutes } from './routes/ingestRoutes.js';
+import { registerPlanRoutes } from './routes/planRoutes.js';
 import { registerSegmentRoutes } from './routes/segmentRoutes.js';
 import { registerSettingsRoutes } from './routes/settingsRoutes.js';
 import { registerTaskRoutes } from './routes/taskRoutes.js';
@@ -109,6 +110,7 @@ export async function buildServer(options: BuildServerOptions): Promise<MezameSe
   registerTaskRoutes(routes, deps);
   registerSettingsRoutes(routes, deps);
   registerSegmentRoutes(routes, deps);
+  registerPlanRoutes(routes, deps);
   routes.define(
     {
       method: 'GET',

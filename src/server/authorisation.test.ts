@@ -251,6 +251,13 @@ const CASES: Case[] = [
     body: () => DEFAULT_CHANNEL_CONFIG,
     expect: signedInOnly(200, 200, 403, 403),
   },
+  {
+    name: 'budget plan',
+    method: 'POST',
+    url: '/api/plan',
+    body: () => ({ budget_yen: 100_000, rep_hours: 10 }),
+    expect: signedInOnly(200, 200, 403, 200, 200),
+  },
   // Segment 1 (rank A) is saved in beforeAll; a PUT saves the same filter again, a DELETE names
   // a segment that does not exist, so every allowed caller gets the same answer.
   {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/engines.js';
 import { aPlannedCustomer } from '../../../test/plannedCustomers.js';
-import type { PlanJson } from './plan.js';
+import type { PlanJson } from '../../analysis/approachPlan.js';
 
 interface Run {
   code: number;
