@@ -227,7 +227,7 @@ const ja = {
   'status.mid_dormant': '中期休眠',
   'status.long_dormant': '長期休眠',
   'status.reactivating': '再活性化中',
-  'status.reactivated': '復帰',
+  'status.reactivated': '復活',
   'status.lost': '離反',
   'status.never_purchased': '未購入',
   'reason.product': '製品・サービスへの不満',
