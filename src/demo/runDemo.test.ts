@@ -105,6 +105,25 @@ describe.each(ENGINES)('runDemo on %s', (engine) => {
   });
 });
 
+describe('runDemo without an as-of day', () => {
+  it('takes yesterday, so nothing generated is dated after the moment of import, at any hour', async () => {
+    const dir = tempDir();
+    const today = new Date().toISOString().slice(0, 10);
+    const summary = await runDemo({ dbFile: join(dir, 'today.db'), customers: 60, outDir: join(dir, 'csv') });
+    expect(summary.generated.as_of < today).toBe(true);
+    for (const file of Object.values(summary.imported)) expect(file.rejected).toBe(0);
+  });
+
+  it('refuses today or a later day, saying why', async () => {
+    const dir = tempDir();
+    const today = new Date().toISOString().slice(0, 10);
+    await expect(runDemo({ dbFile: join(dir, 'x.db'), customers: 10, asOf: today })).rejects.toThrow(
+      /before today/,
+    );
+    expect(existsSync(join(dir, 'x.db'))).toBe(false);
+  });
+});
+
 describe('runDemo on a file that is not a database', () => {
   it('refuses and leaves the file as it was', async () => {
     const dir = tempDir();

@@ -44,9 +44,19 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     throw new AppError('invalid_input', `--customers must be a whole number of at least 1, got ${customers}`);
   }
   const seed = options.seed ?? 1;
-  const asOf = options.asOf ?? new Date().toISOString().slice(0, 10);
+  // The demo's history runs to the end of its as-of day, and the importer refuses anything dated
+  // after the moment of import: so the default is yesterday, and today or later is refused.
+  const today = new Date().toISOString().slice(0, 10);
+  const asOf = options.asOf ?? new Date(Date.parse(today) - 86_400_000).toISOString().slice(0, 10);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf))) {
     throw new AppError('invalid_input', `--as-of must be a date like 2025-03-31, got '${asOf}'`);
+  }
+  if (asOf >= today) {
+    throw new AppError(
+      'invalid_input',
+      `--as-of must be a day before today (${today}): the demo's history runs to the end of that day, ` +
+        `and nothing dated in the future can be imported; got '${asOf}'`,
+    );
   }
   const dbFile = resolve(options.dbFile ?? 'mezame.db');
   const outDir = resolve(

@@ -29,7 +29,7 @@ export function registerDemo(program: Command): void {
     .addOption(
       new Option('--kind <kind>', 'B2B supplier or e-commerce shop').choices(['b2b', 'ec']).default('b2b'),
     )
-    .option('--as-of <date>', 'the demo\'s "today" (YYYY-MM-DD); default today')
+    .option('--as-of <date>', 'the demo\'s last day (YYYY-MM-DD, before today); default yesterday')
     .option('--out <dir>', 'where the CSV files go (default: demo-data beside the database file)')
     .option('--port <port>', 'port of the web app')
     .option('--no-serve', 'only generate and import; do not start the web app')
