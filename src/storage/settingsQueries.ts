@@ -133,31 +133,47 @@ export async function saveSetting(
   }
 }
 
-export const SCORING_SETTING_KEY = 'scoring';
+/** A setting stored as versions: its key, the words for it in errors, its check and its default. */
+interface VersionedSetting<T> {
+  key: string;
+  label: string;
+  parse(value: unknown): { ok: true; config: T } | { ok: false; violations: ConfigViolation[] };
+  defaults: T;
+}
 
-export class InvalidScoringConfigError extends AppError {
-  constructor(readonly violations: ConfigViolation[]) {
+export interface SettingInForce<T> {
+  /** null: never saved, the defaults are in force. */
+  version: number | null;
+  config: T;
+  created_at: string | null;
+  created_by: string | null;
+}
+
+/** Settings that fail their check: the message lists every wrong path. */
+export class InvalidSettingsError extends AppError {
+  constructor(
+    label: string,
+    readonly violations: ConfigViolation[],
+  ) {
     super(
       'invalid_input',
-      `the scoring settings are invalid:\n${violations.map((v) => `  ${v.path || '(root)'}: ${v.message}`).join('\n')}`,
+      `the ${label} are invalid:\n${violations.map((v) => `  ${v.path || '(root)'}: ${v.message}`).join('\n')}`,
     );
   }
 }
 
-/** The scoring settings in force: the newest stored version, or the seed's defaults (version null). */
-export async function getScoringConfig(storage: Storage): Promise<{
-  version: number | null;
-  config: ScoringConfig;
-  created_at: string | null;
-  created_by: string | null;
-}> {
-  const stored = await getSetting(storage, SCORING_SETTING_KEY);
-  if (!stored) return { version: null, config: DEFAULT_SCORING_CONFIG, created_at: null, created_by: null };
-  const parsed = parseScoringConfig(stored.value);
+/** The newest stored version of a setting, or its defaults (version null). */
+async function getVersionedSetting<T>(
+  storage: Storage,
+  spec: VersionedSetting<T>,
+): Promise<SettingInForce<T>> {
+  const stored = await getSetting(storage, spec.key);
+  if (!stored) return { version: null, config: spec.defaults, created_at: null, created_by: null };
+  const parsed = spec.parse(stored.value);
   if (!parsed.ok) {
     throw new AppError(
       'invalid_input',
-      `stored scoring settings version ${stored.version} are invalid; save a new version: ${parsed.violations
+      `stored ${spec.label} version ${stored.version} are invalid; save a new version: ${parsed.violations
         .map((v) => `${v.path}: ${v.message}`)
         .join('; ')}`,
     );
@@ -170,16 +186,40 @@ export async function getScoringConfig(storage: Storage): Promise<{
   };
 }
 
+/** Checks and stores a setting as a new version (with its audit row); nothing is stored when invalid. */
+async function saveVersionedSetting<T>(
+  storage: Storage,
+  spec: VersionedSetting<T>,
+  value: unknown,
+  actor: string,
+  at: string,
+): Promise<number> {
+  const parsed = spec.parse(value);
+  if (!parsed.ok) throw new InvalidSettingsError(spec.label, parsed.violations);
+  return saveSetting(storage, spec.key, parsed.config, actor, at);
+}
+
+export const SCORING_SETTING_KEY = 'scoring';
+const SCORING: VersionedSetting<ScoringConfig> = {
+  key: SCORING_SETTING_KEY,
+  label: 'scoring settings',
+  parse: parseScoringConfig,
+  defaults: DEFAULT_SCORING_CONFIG,
+};
+
+/** The scoring settings in force: the newest stored version, or the seed's defaults (version null). */
+export function getScoringConfig(storage: Storage): Promise<SettingInForce<ScoringConfig>> {
+  return getVersionedSetting(storage, SCORING);
+}
+
 /** Validates and stores scoring settings as a new version; nothing is stored when invalid. */
-export async function saveScoringConfig(
+export function saveScoringConfig(
   storage: Storage,
   value: unknown,
   actor: string,
   at: string,
 ): Promise<number> {
-  const parsed = parseScoringConfig(value);
-  if (!parsed.ok) throw new InvalidScoringConfigError(parsed.violations);
-  return saveSetting(storage, SCORING_SETTING_KEY, parsed.config, actor, at);
+  return saveVersionedSetting(storage, SCORING, value, actor, at);
 }
 
 /** The prioritisation settings the analysis and `mezame plan` use, and the stored versions they came from. */
@@ -210,50 +250,24 @@ export async function loadPrioritiseSettings(
 }
 
 export const CHANNELS_SETTING_KEY = 'channels';
-
-export class InvalidChannelConfigError extends AppError {
-  constructor(readonly violations: ConfigViolation[]) {
-    super(
-      'invalid_input',
-      `the channel settings are invalid:\n${violations.map((v) => `  ${v.path || '(root)'}: ${v.message}`).join('\n')}`,
-    );
-  }
-}
+const CHANNELS: VersionedSetting<ChannelConfig> = {
+  key: CHANNELS_SETTING_KEY,
+  label: 'channel settings',
+  parse: parseChannelConfig,
+  defaults: DEFAULT_CHANNEL_CONFIG,
+};
 
 /** The channel costs and consent policy in force: the newest stored version, or the defaults (version null). */
-export async function getChannelConfig(storage: Storage): Promise<{
-  version: number | null;
-  config: ChannelConfig;
-  created_at: string | null;
-  created_by: string | null;
-}> {
-  const stored = await getSetting(storage, CHANNELS_SETTING_KEY);
-  if (!stored) return { version: null, config: DEFAULT_CHANNEL_CONFIG, created_at: null, created_by: null };
-  const parsed = parseChannelConfig(stored.value);
-  if (!parsed.ok) {
-    throw new AppError(
-      'invalid_input',
-      `stored channel settings version ${stored.version} are invalid; save a new version: ${parsed.violations
-        .map((v) => `${v.path}: ${v.message}`)
-        .join('; ')}`,
-    );
-  }
-  return {
-    version: stored.version,
-    config: parsed.config,
-    created_at: stored.created_at,
-    created_by: stored.created_by,
-  };
+export function getChannelConfig(storage: Storage): Promise<SettingInForce<ChannelConfig>> {
+  return getVersionedSetting(storage, CHANNELS);
 }
 
 /** Validates and stores channel settings as a new version (with its audit row); nothing is stored when invalid. */
-export async function saveChannelConfig(
+export function saveChannelConfig(
   storage: Storage,
   value: unknown,
   actor: string,
   at: string,
 ): Promise<number> {
-  const parsed = parseChannelConfig(value);
-  if (!parsed.ok) throw new InvalidChannelConfigError(parsed.violations);
-  return saveSetting(storage, CHANNELS_SETTING_KEY, parsed.config, actor, at);
+  return saveVersionedSetting(storage, CHANNELS, value, actor, at);
 }
