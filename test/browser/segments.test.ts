@@ -122,7 +122,8 @@ describe('segments in Chromium', () => {
     await expect(page.getByTestId('segment-message').innerText()).resolves.toBe(
       `「${SEGMENT}」を保存しました（2件）。`,
     );
-    await expect(page.getByTestId('segment-total').innerText()).resolves.toBe('該当する顧客: 2件');
+    // The segment's page reloads its customers after the save: wait for it rather than read at once.
+    await expect.poll(() => page.getByTestId('segment-total').innerText()).toBe('該当する顧客: 2件');
     await page.getByTestId('segment-customers').locator('[data-customer-id=C003]').waitFor();
     await page.getByRole('button', { name: '編集を閉じる' }).click();
     page.once('dialog', (dialog) => void dialog.accept());
