@@ -11,7 +11,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { AppError } from '../core/errors.js';
-import type { DashboardSummary } from '../storage/customerQueries.js';
+import { type DashboardSummary, dashboardSummary } from '../storage/customerQueries.js';
 import type { Storage } from '../storage/index.js';
 import { parseServerConfig, type ServerConfig } from './config.js';
 import { installErrorHandler } from './httpErrors.js';
@@ -49,6 +49,8 @@ export interface MezameServer {
   imports: ImportJobs;
   /** `METHOD /api/...` of every API route Fastify registered. */
   registeredRoutes: readonly string[];
+  /** Starts computing the company dashboard, so the first visitor does not wait for it. */
+  warmCaches(): void;
 }
 
 const SECURITY_HEADERS = {
@@ -133,7 +135,9 @@ export async function buildServer(options: BuildServerOptions): Promise<MezameSe
   );
 
   await serveWebApp(app, config.webDist);
-  return { app, routes, imports, registeredRoutes: registered };
+  const warmCaches = () =>
+    dashboardCache.warm(JSON.stringify(null), () => dashboardSummary(options.storage, null));
+  return { app, routes, imports, registeredRoutes: registered, warmCaches };
 }
 
 async function serveWebApp(app: FastifyInstance, webDist: string): Promise<void> {

@@ -30,8 +30,8 @@ export const ServerConfig = z.object({
     .object({ max: z.number().int().positive(), windowMs: z.number().int().positive() })
     .default({ max: 10, windowMs: 60_000 }),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** How long dashboard counts are reused (0: never); imports and ingestion clear them. */
-  dashboardCacheMs: z.number().int().min(0).default(60_000),
+  /** How long dashboard counts are served before one recomputation behind them (0: no cache); imports and ingestion clear them. */
+  dashboardCacheMs: z.number().int().min(0).default(300_000),
   /** Largest ingestion batch (rows per request). */
   maxIngestBatch: z.number().int().positive().default(5000),
 });

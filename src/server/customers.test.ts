@@ -91,7 +91,7 @@ describe.each(ENGINES)('customers API on %s', (engine) => {
     const dashboard = (
       await t.request({ method: 'GET', url: '/api/dashboard', as: await t.login('admin') })
     ).json();
-    expect(dashboard).toMatchObject({ analysisAvailable: false, byStatus: [] });
+    expect(dashboard).toMatchObject({ analysisAvailable: false, customers: 4 });
   });
 
   it('returns the 360 view: profile, contacts who left, orders by month, timeline, reason overrides', async () => {
@@ -171,21 +171,6 @@ describe.each(ENGINES)('customers API on %s', (engine) => {
     ]);
     expect((await list('?reason=price')).items.map((c) => c.customer_id)).toEqual(['C003']);
     expect((await list('?status=early_dormant')).items.map((c) => c.customer_id)).toEqual(['C001']);
-    const dashboard = (
-      await t.request({ method: 'GET', url: '/api/dashboard', as: await t.login('admin') })
-    ).json();
-    expect(dashboard.byStatus).toEqual([
-      { key: 'active', count: 1 },
-      { key: 'early_dormant', count: 1 },
-      { key: 'long_dormant', count: 1 },
-    ]);
-    const repDashboard = (
-      await t.request({ method: 'GET', url: '/api/dashboard', as: await t.login('tanaka') })
-    ).json();
-    expect(repDashboard.byStatus).toEqual([
-      { key: 'active', count: 1 },
-      { key: 'early_dormant', count: 1 },
-    ]);
     const view = (
       await t.request({ method: 'GET', url: '/api/customers/C001', as: await t.login('admin') })
     ).json();

@@ -66,6 +66,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const linkPath = await ensureFirstAdmin(options.storage, clock());
   const firstLoginUrl = linkPath ? `${url}${linkPath}` : null;
   announce(`Mezame is serving ${options.storage.description} at ${url}`);
+  server.warmCaches();
   if (firstLoginUrl) {
     announce(
       `First start: sign in as "${FIRST_ADMIN_LOGIN}" with this one-time link (valid once, 24 hours):`,

@@ -8,7 +8,6 @@
  * after the analysis has run.
  */
 import { type Kysely, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
-import { LIFECYCLE_STATUSES } from '../core/detect/lifecycleStatus.js';
 import type { SegmentFilter } from '../core/prioritise/segmentFilter.js';
 import type { Database } from './schema.js';
 import { segmentQuery } from './segmentQueries.js';
@@ -167,10 +166,37 @@ export async function listCustomers(
 
   const usesStateFilter =
     filters.status !== undefined || filters.rank !== undefined || filters.reason !== undefined;
-  const filtered = (joinState: boolean): CustomerQuery => {
-    let base = db.selectFrom('customers') as unknown as CustomerQuery;
-    if (joinState)
-      base = base.leftJoin('customer_state', 'customer_state.customer_id', 'customers.customer_id');
+  const usesCustomerFilter =
+    scope !== null ||
+    filters.owner !== undefined ||
+    filters.industry !== undefined ||
+    filters.prefecture !== undefined ||
+    filters.segment !== undefined ||
+    (filters.q !== undefined && filters.q.trim() !== '');
+  /**
+   * The customers matching every filter. `drive` fixes which table the engine walks first on
+   * SQLite (a CROSS JOIN keeps its left table outside): 'customers' to walk a customers index
+   * in list order, 'state' to walk a customer_state sort index; 'engine' leaves it to the
+   * planner. PostgreSQL always plans for itself.
+   */
+  const filtered = (join: 'none' | 'left' | 'inner', drive: 'engine' | 'customers' | 'state' = 'engine') => {
+    let base: CustomerQuery;
+    const fixed = storage.engine === 'sqlite' && drive !== 'engine';
+    if (join === 'inner' && fixed && drive === 'state') {
+      base = (db.selectFrom('customer_state') as unknown as CustomerQuery)
+        .crossJoin('customers')
+        .whereRef('customers.customer_id', '=', 'customer_state.customer_id');
+    } else if (join === 'inner' && fixed) {
+      base = (db.selectFrom('customers') as unknown as CustomerQuery)
+        .crossJoin('customer_state')
+        .whereRef('customer_state.customer_id', '=', 'customers.customer_id');
+    } else {
+      base = db.selectFrom('customers') as unknown as CustomerQuery;
+      if (join === 'left')
+        base = base.leftJoin('customer_state', 'customer_state.customer_id', 'customers.customer_id');
+      if (join === 'inner')
+        base = base.innerJoin('customer_state', 'customer_state.customer_id', 'customers.customer_id');
+    }
     base = base.where('customers.merged_into', 'is', null);
     if (scope) {
       base =
@@ -181,18 +207,7 @@ export async function listCustomers(
     if (filters.owner !== undefined) base = base.where('customers.owner', '=', filters.owner);
     if (filters.industry !== undefined) base = base.where('customers.industry', '=', filters.industry);
     if (filters.prefecture !== undefined) base = base.where('customers.prefecture', '=', filters.prefecture);
-    if (filters.status !== undefined) {
-      needState('status', 'status');
-      base = base.where('customer_state.status', '=', filters.status);
-    }
-    if (filters.rank !== undefined) {
-      needState('rank', 'rank');
-      base = base.where(sql.ref('customer_state.rank'), '=', filters.rank);
-    }
-    if (filters.reason !== undefined) {
-      needState('reason', 'reason_category');
-      base = base.where('customer_state.reason_category', '=', filters.reason);
-    }
+    base = withStateFilters(base);
     if (filters.segment !== undefined) {
       base = base.where(
         'customers.customer_id',
@@ -213,49 +228,149 @@ export async function listCustomers(
     }
     return base;
   };
-  const base = filtered(state !== null);
+  function withStateFilters<Q extends SelectQueryBuilder<AnalysisDatabase, 'customer_state', object>>(
+    q: Q,
+  ): Q {
+    let base = q;
+    if (filters.status !== undefined) {
+      needState('status', 'status');
+      base = base.where('customer_state.status', '=', filters.status) as Q;
+    }
+    if (filters.rank !== undefined) {
+      needState('rank', 'rank');
+      base = base.where(sql.ref('customer_state.rank'), '=', filters.rank) as Q;
+    }
+    if (filters.reason !== undefined) {
+      needState('reason', 'reason_category');
+      base = base.where('customer_state.reason_category', '=', filters.reason) as Q;
+    }
+    return base;
+  }
 
   const isStateSort = (STATE_LIST_COLUMNS as readonly string[]).includes(request.sort);
   if (isStateSort) needState('sort', request.sort);
-  const sortRef = sql.ref(isStateSort ? `customer_state.${request.sort}` : `customers.${request.sort}`);
-  const direction = request.direction === 'desc' ? sql`desc` : sql`asc`;
 
-  // The total needs the analysis join only when an analysis column is filtered on.
-  const countRow = await filtered(state !== null && usesStateFilter)
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .executeTakeFirstOrThrow();
-  const pageRows = await base
-    .select([
-      'customers.customer_id',
-      'customers.name',
-      'customers.kind',
-      'customers.prefecture',
-      'customers.industry',
-      'customers.owner',
-    ])
-    .select(stateColumns.map((c) => sql.ref<string | number | null>(`customer_state.${c}`).as(c)))
-    // Same null placement on both engines: missing values last. Columns that are never
-    // null skip it, so the default sort (name) can walk the customers_name index. SQLite
-    // already puts nulls last when sorting descending, and PostgreSQL says NULLS LAST, so a
-    // descending sort on an analysis column can walk its index (e.g. status + expected value).
-    .$if(!NOT_NULL_SORT_KEYS.has(request.sort) && !nullsLastNatively(storage, request.direction), (q) =>
-      q.orderBy(sql`case when ${sortRef} is null then 1 else 0 end`),
-    )
-    .orderBy(
-      storage.engine === 'postgres' && !NOT_NULL_SORT_KEYS.has(request.sort)
-        ? sql`${sortRef} ${direction} nulls last`
-        : sql`${sortRef} ${direction}`,
-    )
-    .orderBy('customers.customer_id')
-    .limit(request.limit)
-    .offset(request.offset)
-    .execute();
+  const total = await countMatching();
+  // Walking the sort order's index reads about (offset + limit) × all ÷ matching rows before
+  // the page is full; collecting the matches and sorting them reads `matching`. Walk when
+  // that is the smaller (a broad status, everyone), sort when the match is narrow (a rep's
+  // accounts among a million, a search). SQLite only: PostgreSQL plans this itself.
+  const everyone =
+    storage.engine === 'sqlite' && (usesCustomerFilter || usesStateFilter) ? await countAll() : total;
+  const broad = total * total > (request.offset + request.limit) * everyone * WALK_COST_PER_ROW;
+  const selectRow = (q: CustomerQuery) =>
+    q
+      .select([
+        'customers.customer_id',
+        'customers.name',
+        'customers.kind',
+        'customers.prefecture',
+        'customers.industry',
+        'customers.owner',
+      ])
+      .select(stateColumns.map((c) => sql.ref<string | number | null>(`customer_state.${c}`).as(c)));
+  const direction = request.direction === 'desc' ? sql`desc` : sql`asc`;
+  const pageRows = isStateSort ? await stateSortedPage() : await customerSortedPage();
+
+  async function countAll(): Promise<number> {
+    // count(*) over a whole table reads its smallest index; merged customers are few.
+    const [all, merged] = await Promise.all([
+      db
+        .selectFrom('customers')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow(),
+      db
+        .selectFrom('customers')
+        .where('merged_into', 'is not', null)
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow(),
+    ]);
+    return Number(all.n) - Number(merged.n);
+  }
+
+  async function countMatching(): Promise<number> {
+    if (!usesCustomerFilter && !usesStateFilter) return countAll();
+    if (!usesCustomerFilter && state !== null) {
+      // Only analysis filters: counted in customer_state's indexes. Its rows are the customers
+      // of the last run; those merged away since are left out.
+      const row = await withStateFilters(db.selectFrom('customer_state'))
+        .where(
+          'customer_state.customer_id',
+          'not in',
+          db
+            .selectFrom('customers')
+            .select('customers.customer_id')
+            .where('customers.merged_into', 'is not', null),
+        )
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    }
+    const row = await filtered(usesStateFilter ? 'inner' : 'none')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async function customerSortedPage() {
+    const sortRef = sql.ref(`customers.${request.sort}`);
+    const nullable = !NOT_NULL_SORT_KEYS.has(request.sort);
+    const join = state === null ? 'none' : usesStateFilter ? 'inner' : 'left';
+    return (
+      selectRow(filtered(join, broad ? 'customers' : 'engine'))
+        // Same null placement on both engines: missing values last. Columns that are never null
+        // skip it, so the default sort (name) walks the customers_name index.
+        .$if(nullable && !nullsLastNatively(storage, request.direction), (q) =>
+          q.orderBy(sql`case when ${sortRef} is null then 1 else 0 end`),
+        )
+        .orderBy(
+          storage.engine === 'postgres' && nullable
+            ? sql`${sortRef} ${direction} nulls last`
+            : sql`${sortRef} ${direction}`,
+        )
+        .orderBy('customers.customer_id')
+        .limit(request.limit)
+        .offset(request.offset)
+        .execute()
+    );
+  }
+
+  /**
+   * Sorted by an analysis column, missing values last in either direction: first the customers
+   * with a value, in (value, customer_id) order — the order of the column's index — then the
+   * others (not analysed yet, or no value such as an active customer's score) by customer_id.
+   */
+  async function stateSortedPage() {
+    const sortRef = sql.ref(`customer_state.${request.sort}`);
+    const withValue = () => filtered('inner', broad ? 'state' : 'engine').where(sortRef, 'is not', null);
+    const rows = await selectRow(withValue())
+      .orderBy(sql`${sortRef} ${direction}`)
+      .orderBy(sql`${sql.ref('customer_state.customer_id')} ${direction}`)
+      .limit(request.limit)
+      .offset(request.offset)
+      .execute();
+    if (rows.length === request.limit) return rows;
+    let valued = request.offset + rows.length;
+    if (rows.length === 0 && request.offset > 0) {
+      const row = await withValue()
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow();
+      valued = Number(row.n);
+    }
+    const rest = await selectRow(filtered(usesStateFilter ? 'inner' : 'left'))
+      .where((eb) => eb.or([eb('customer_state.customer_id', 'is', null), eb(sortRef, 'is', null)]))
+      .orderBy('customers.customer_id')
+      .limit(request.limit - rows.length)
+      .offset(Math.max(0, request.offset - valued))
+      .execute();
+    return [...rows, ...rest];
+  }
 
   const ids = pageRows.map((r) => r.customer_id);
   const totals = ids.length === 0 ? [] : await orderTotals(storage, ids);
   const byId = new Map(totals.map((t) => [t.customer_id, t]));
   return {
-    total: Number(countRow.n),
+    total,
     analysisAvailable: tables.hasResults,
     items: pageRows.map((row) => {
       const record = row as unknown as Record<string, string | number | null>;
@@ -275,6 +390,9 @@ export async function listCustomers(
     }),
   };
 }
+
+/** A row read while walking an index (plus its lookups) costs about this many rows sorted. */
+const WALK_COST_PER_ROW = 2;
 
 /** Whether `order by x <direction>` alone puts nulls last on this engine. */
 function nullsLastNatively(storage: Storage, direction: 'asc' | 'desc'): boolean {
@@ -450,6 +568,10 @@ function ownedIds(storage: Storage, scope: CustomerScope) {
   return scope ? scopedCustomers(storage, scope).select('customer_id') : null;
 }
 
+/**
+ * The data on hand: customers, orders, revenue, contacts who left, the last order. What the
+ * analysis found (statuses, ranks, reasons) is dashboardAnalysis's, from the run summary.
+ */
 export interface DashboardSummary {
   customers: number;
   orders: number;
@@ -457,9 +579,6 @@ export interface DashboardSummary {
   contactsLeft: number;
   lastOrderAt: string | null;
   analysisAvailable: boolean;
-  byStatus: { key: string; count: number }[];
-  byRank: { key: string; count: number }[];
-  byReason: { key: string; count: number }[];
 }
 
 export async function dashboardSummary(storage: Storage, scope: CustomerScope): Promise<DashboardSummary> {
@@ -470,10 +589,17 @@ export async function dashboardSummary(storage: Storage, scope: CustomerScope): 
     orders = orders.where('customer_id', 'in', owned);
     contacts = contacts.where('customer_id', 'in', owned);
   }
-  const [customerRow, orderRow, contactRow, tables] = await Promise.all([
-    scopedCustomers(storage, scope)
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .executeTakeFirstOrThrow(),
+  const count = (q: ReturnType<typeof scopedCustomers>) =>
+    q.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+  // Everyone: count(*) over the table reads its smallest index, minus the few merged away.
+  const customers = scope
+    ? count(scopedCustomers(storage, scope)).then((r) => Number(r.n))
+    : Promise.all([
+        count(storage.db.selectFrom('customers')),
+        count(storage.db.selectFrom('customers').where('merged_into', 'is not', null)),
+      ]).then(([all, merged]) => Number(all.n) - Number(merged.n));
+  const [customerCount, orderRow, contactRow, tables] = await Promise.all([
+    customers,
     orders
       .select((eb) => [
         eb.fn.countAll<number | string>().as('n'),
@@ -484,67 +610,14 @@ export async function dashboardSummary(storage: Storage, scope: CustomerScope): 
     contacts.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
     analysisTables(storage),
   ]);
-  const { byStatus, byRank, byReason } = await analysisCounts(storage, scope, tables);
   return {
-    customers: Number(customerRow.n),
+    customers: customerCount,
     orders: Number(orderRow.n),
     revenue: Number(orderRow.revenue ?? 0),
     contactsLeft: Number(contactRow.n),
     lastOrderAt: orderRow.last ?? null,
     analysisAvailable: tables.hasResults,
-    byStatus,
-    byRank,
-    byReason,
   };
-}
-
-const GROUPED_COLUMNS = ['status', 'rank', 'reason_category'] as const;
-
-/**
- * Customers per status, rank and reason in one pass over customer_state (grouped by all
- * three, folded here), instead of one join per breakdown.
- */
-async function analysisCounts(storage: Storage, scope: CustomerScope, tables: AnalysisTables) {
-  const columns = GROUPED_COLUMNS.filter((c) => tables.stateColumns?.has(c));
-  const totals = new Map<string, Map<string, number>>(GROUPED_COLUMNS.map((c) => [c, new Map()]));
-  if (columns.length > 0 && tables.hasResults) {
-    let query = analysisDb(storage)
-      .selectFrom('customer_state')
-      .innerJoin('customers', 'customers.customer_id', 'customer_state.customer_id')
-      .where('customers.merged_into', 'is', null);
-    if (scope) {
-      query =
-        scope.ownerKey === null
-          ? query.where(sql<SqlBool>`1 = 0`)
-          : query.where('customers.owner', '=', scope.ownerKey);
-    }
-    const refs = columns.map((c) => sql.ref<string | null>(`customer_state.${c}`));
-    const rows = await query
-      .select((eb) => [...refs.map((ref, i) => ref.as(`k${i}`)), eb.fn.countAll<number | string>().as('n')])
-      .groupBy(refs)
-      .execute();
-    for (const row of rows as unknown as Record<string, string | number | null>[]) {
-      columns.forEach((column, i) => {
-        const key = String(row[`k${i}`] ?? '');
-        const counts = totals.get(column) as Map<string, number>;
-        counts.set(key, (counts.get(key) ?? 0) + Number(row.n));
-      });
-    }
-  }
-  const list = (column: (typeof GROUPED_COLUMNS)[number]) =>
-    [...(totals.get(column) ?? new Map<string, number>()).entries()]
-      // Customers without a rank or reason (not scored, still active) are not a bar.
-      .filter(([key]) => key !== '')
-      .sort(([a], [b]) => ladderOrder(column, a) - ladderOrder(column, b) || (a < b ? -1 : a > b ? 1 : 0))
-      .map(([key, count]) => ({ key, count }));
-  return { byStatus: list('status'), byRank: list('rank'), byReason: list('reason_category') };
-}
-
-/** Statuses follow the lifecycle ladder (active → … → lost); other keys sort alphabetically. */
-function ladderOrder(column: string, key: string): number {
-  if (column !== 'status') return 0;
-  const i = (LIFECYCLE_STATUSES as readonly string[]).indexOf(key);
-  return i < 0 ? LIFECYCLE_STATUSES.length : i;
 }
 
 /** Distinct values for the list's filter menus (scoped). */

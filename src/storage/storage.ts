@@ -1,5 +1,12 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  Kysely,
+  type KyselyConfig,
+  type MigrationProvider,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+} from 'kysely';
 import pg from 'pg';
 import { type Engine, migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -52,7 +59,9 @@ function openSqlite(file: string): Storage {
   sqlite.pragma('foreign_keys = ON');
   // A second process (a migration or import running at the same time) waits instead of failing.
   sqlite.pragma('busy_timeout = 30000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  // Large sorts (index rebuilds after an analysis, unindexed ORDER BY) may use a second thread.
+  sqlite.pragma('threads = 2');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: sqlLog() });
   return {
     engine: 'sqlite',
     db,
@@ -60,6 +69,17 @@ function openSqlite(file: string): Storage {
     pgPool: null,
     description: `SQLite ${file}`,
     close: () => db.destroy(),
+  };
+}
+
+/** MEZAME_SQL_LOG=1: every statement with its time on stderr, for finding slow queries. */
+function sqlLog(): KyselyConfig['log'] {
+  if (!process.env.MEZAME_SQL_LOG) return undefined;
+  return (event) => {
+    if (event.level !== 'query') return;
+    process.stderr.write(
+      `${JSON.stringify({ ms: Math.round(event.queryDurationMillis * 10) / 10, sql: event.query.sql, parameters: event.query.parameters })}\n`,
+    );
   };
 }
 
@@ -72,7 +92,7 @@ function openPostgres(url: string): Storage {
     if (error.code !== '57P01')
       process.stderr.write(`mezame: PostgreSQL connection lost: ${error.message}\n`);
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: sqlLog() });
   const parsed = new URL(url);
   return {
     engine: 'postgres',

@@ -41,9 +41,6 @@ export interface Dashboard {
   contactsLeft: number;
   lastOrderAt: string | null;
   analysisAvailable: boolean;
-  byStatus: CountByKey[];
-  byRank: CountByKey[];
-  byReason: CountByKey[];
 }
 
 export interface CustomerListItem {

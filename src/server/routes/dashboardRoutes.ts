@@ -33,7 +33,7 @@ export function registerDashboardRoutes(
       method: 'GET',
       url: '/api/dashboard',
       summary:
-        'Counts: customers, orders, revenue, contacts who left; per status, rank and reason once analysed',
+        'The data on hand: customers, orders, revenue, contacts who left, the last order (what the analysis found: /api/dashboard/analysis)',
       tag: 'dashboard',
       access: READ,
     },

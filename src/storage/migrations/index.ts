@@ -9,6 +9,7 @@ import * as m008 from './008_order_history_index.js';
 import * as m009 from './009_diagnosis.js';
 import * as m010 from './010_tasks.js';
 import * as m011 from './011_dashboard_indexes.js';
+import * as m012 from './012_list_sort_indexes.js';
 import * as m013 from './013_customer_search.js';
 import type { Engine } from './columns.js';
 
@@ -33,5 +34,6 @@ export const migrations: Record<string, EngineMigration> = {
   '009_diagnosis': m009,
   '010_tasks': m010,
   '011_dashboard_indexes': m011,
+  '012_list_sort_indexes': m012,
   '013_customer_search': m013,
 };
