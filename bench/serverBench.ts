@@ -125,8 +125,8 @@ export function load(dbFile: string, customers: number): void {
   const state = db.prepare(
     `insert into customer_state (customer_id, run_id, as_of, owner, status, status_since, score, rank,
        p_alive, expected_value, health_score, reason_category, yearly_value_yen, days_since_last_purchase,
-       first_purchase_day)
-     values (?, 2, '2026-11-01', ?, ?, '2026-01-01', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       first_purchase_day, previous_status, newly_dormant)
+     values (?, 2, '2026-11-01', ?, ?, '2026-01-01', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const runResult = db.prepare(
     'insert into customer_run_results (run_id, customer_id, status, status_since) values (?, ?, ?, ?)',
@@ -177,6 +177,8 @@ export function load(dbFile: string, customers: number): void {
           yearly,
           Math.round(rnd() * 900),
           `20${18 + Math.floor(rnd() * 6)}-04-01`,
+          before,
+          DORMANT.has(status) && !DORMANT.has(before) ? 1 : 0,
         );
         runResult.run(1, id, before, '2026-01-01');
         runResult.run(2, id, status, '2026-01-01');

@@ -16,6 +16,7 @@
  * are then read from it); without, they are computed from the rows.
  */
 import { sql } from 'kysely';
+import { enteredDormancy } from '../src/core/detect/lifecycleStatus.js';
 import { opportunityEstimate } from '../src/core/detect/opportunity.js';
 import type { Storage } from '../src/storage/index.js';
 
@@ -217,9 +218,11 @@ export async function seedDashboardRuns(storage: Storage, options: { summary: bo
       values (2, ${r.id}, ${r.status}, ${RUN_2_AS_OF}, ${r.health}, ${r.pAlive})`.execute(storage.db);
     await sql`insert into customer_state (customer_id, run_id, as_of, owner, status, status_since, purchase_days,
         gap_alert, p_alive, health_score, yearly_value_yen, reason_category, rank, expected_value,
-        days_since_last_purchase, first_purchase_day)
+        days_since_last_purchase, first_purchase_day, previous_status, newly_dormant)
       values (${r.id}, 2, ${RUN_2_AS_OF}, ${owner}, ${r.status}, ${RUN_2_AS_OF}, 3, 0, ${r.pAlive}, ${r.health},
-        ${r.yearly}, ${r.reason}, ${r.rank}, ${r.ev}, 120, '2023-05-01')`.execute(storage.db);
+        ${r.yearly}, ${r.reason}, ${r.rank}, ${r.ev}, 120, '2023-05-01',
+        ${options.summary ? r.before : null},
+        ${options.summary ? (enteredDormancy(r.before, r.status) ? 1 : 0) : null})`.execute(storage.db);
   }
   // The history rows the run wrote for the customers whose status changed.
   for (const r of STATE_ROWS.filter((row) => row.before !== row.status)) {

@@ -14,6 +14,7 @@ import type { CustomerAggregate } from '../core/detect/customerFeatures.js';
 import { daysBetween } from '../core/detect/isoDays.js';
 import {
   DORMANT_STATUSES,
+  enteredDormancy,
   LIFECYCLE_STATUSES,
   type LifecycleStatus,
   type PreviousState,
@@ -212,7 +213,7 @@ export class RunTally {
     }
     if (DORMANT_STATUSES.has(status)) this.dormantYearlyValues.push(d.features.yearlyValueYen);
     if (prev && prev.status !== status) {
-      if (DORMANT_STATUSES.has(status) && !DORMANT_STATUSES.has(prev.status)) this.newlyDormant++;
+      if (enteredDormancy(prev.status, status)) this.newlyDormant++;
       if (status === 'reactivating') this.newlyReactivating++;
       if (status === 'lost') this.newlyLost++;
     }
@@ -324,7 +325,7 @@ export function decideChunk(
     const prev = previous.get(agg.customerId) ?? null;
     const d = analyseCustomer(agg, asOf, ctx.peers, prev, ctx.settings, model ? model[0] : null);
     tally.add(agg.customerId, d, prev, model ? model[0] : null);
-    rows.push(stateRow(agg, d, ctx.runId, asOf, model));
+    rows.push(stateRow(agg, d, ctx.runId, asOf, model, prev));
   }
   return rows;
 }
@@ -341,6 +342,7 @@ function stateRow(
   runId: number,
   asOf: string,
   model: [number, number] | null,
+  prev: PreviousState | null,
 ): CustomerStateRow {
   const f = d.features.values;
   return {
@@ -385,5 +387,7 @@ function stateRow(
     reactivation_source: null,
     score_breakdown: null,
     reason_resolved: null,
+    previous_status: prev?.status ?? null,
+    newly_dormant: enteredDormancy(prev?.status ?? null, d.lifecycle.status) ? 1 : 0,
   };
 }

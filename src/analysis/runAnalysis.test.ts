@@ -136,6 +136,18 @@ describe.each(ENGINES)('runAnalysis on %s', (engine) => {
     expect((await states(storage)).get('SLEEPER')?.status).toBe('reactivating');
     expect(second.summary.previous_run?.as_of).toBe('2025-04-01');
     expect(second.summary.newly_reactivating).toBeGreaterThanOrEqual(1);
+    // Each row keeps the previous run's status; the newly dormant marks add up to the summary's count.
+    const marks = await storage.db
+      .selectFrom('customer_state' as never)
+      .select(['customer_id', 'previous_status', 'newly_dormant'] as never[])
+      .execute();
+    const sleeper = (marks as { customer_id: string; previous_status: string; newly_dormant: number }[]).find(
+      (m) => m.customer_id === 'SLEEPER',
+    );
+    expect(sleeper).toMatchObject({ previous_status: 'long_dormant', newly_dormant: 0 });
+    expect(marks.filter((m) => (m as { newly_dormant: number }).newly_dormant === 1)).toHaveLength(
+      second.summary.newly_dormant,
+    );
 
     await storage.db.insertInto('orders').values(anOrder('SLEEPER', '2025-05-02')).execute();
     await runAnalysis(storage, { asOf: '2025-05-05', models: detectModels });

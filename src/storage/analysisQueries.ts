@@ -51,6 +51,10 @@ export interface CustomerStateRow {
   reactivation_source: string | null;
   score_breakdown: string | null;
   reason_resolved: number | null;
+  /** Migration 014: the status in the previous run, and 1 when the customer entered dormancy
+   * in this run (null: written before 014). */
+  previous_status: string | null;
+  newly_dormant: number | null;
 }
 
 export interface AnalysisRunRow {
@@ -136,6 +140,8 @@ const STATE_COLUMNS: readonly (keyof CustomerStateRow)[] = [
   'reactivation_source',
   'score_breakdown',
   'reason_resolved',
+  'previous_status',
+  'newly_dormant',
 ];
 const RUN_RESULT_COLUMNS: readonly (keyof CustomerRunResultRow)[] = [
   'run_id',

@@ -509,6 +509,75 @@ export async function newlyDormantCustomers(
       items: [],
     };
   }
+  const runRef = { run_id: run.id, as_of: run.as_of };
+  const marked = await adb(storage)
+    .selectFrom('customer_state')
+    .select('newly_dormant')
+    .limit(1)
+    .executeTakeFirst();
+  if (marked && marked.newly_dormant !== null) {
+    // The run marked them (migration 014): the company's are one range of the (newly_dormant,
+    // yearly value) index, counted there too; a rep's are read whole from their accounts.
+    const base = () =>
+      (scope
+        ? scopedState(storage, scope)
+        : adb(storage)
+            .selectFrom('customer_state as s')
+            .innerJoin('customers as c', 'c.customer_id', 's.customer_id')
+            .where('c.merged_into', 'is', null)
+      ).where('s.newly_dormant', '=', 1);
+    const rows = await base()
+      .select([
+        's.customer_id',
+        'c.name',
+        'c.owner',
+        's.status',
+        's.previous_status',
+        's.rank',
+        's.reason_category',
+        's.expected_value',
+        's.yearly_value_yen',
+      ])
+      .orderBy(
+        storage.engine === 'postgres'
+          ? sql`s.yearly_value_yen desc nulls last`
+          : sql`s.yearly_value_yen desc`,
+      )
+      .orderBy('s.customer_id', 'desc')
+      .$if(scope === null, (q) => q.limit(limit))
+      .execute();
+    const total = scope
+      ? rows.length
+      : num(
+          (
+            await adb(storage)
+              .selectFrom('customer_state as s')
+              .where('s.newly_dormant', '=', 1)
+              .where(
+                's.customer_id',
+                'not in',
+                adb(storage)
+                  .selectFrom('customers')
+                  .select('customer_id')
+                  .where('merged_into', 'is not', null),
+              )
+              .select(sql<number | string>`count(*)`.as('n'))
+              .executeTakeFirst()
+          )?.n,
+        );
+    return {
+      run: runRef,
+      previous_run: previousRun,
+      total,
+      items: rows.slice(0, limit).map((r) => ({
+        ...r,
+        previous_status: r.previous_status ?? '',
+        expected_value: r.expected_value === null ? null : Number(r.expected_value),
+        yearly_value_yen: r.yearly_value_yen === null ? null : Number(r.yearly_value_yen),
+      })),
+    };
+  }
+  // Written before 014: from the run's history and the previous run's results.
   // Entering a dormant status is a status change, so the run wrote a history row for each of
   // these customers: starting from those rows reads only the changes, not every dormant customer.
   // A sales rep's accounts are fewer than the changes, so theirs start from the owner index.

@@ -39,6 +39,15 @@ export const DORMANT_STATUSES: ReadonlySet<LifecycleStatus> = new Set([
   'long_dormant',
 ]);
 
+/** Newly dormant: dormant now and not in the previous run (a first run has no newly dormant). */
+export function enteredDormancy(previous: string | null, status: string): boolean {
+  return (
+    previous !== null &&
+    DORMANT_STATUSES.has(status as LifecycleStatus) &&
+    !DORMANT_STATUSES.has(previous as LifecycleStatus)
+  );
+}
+
 /** How long after the return purchase a customer is shown as coming back. */
 export const RETURN_EPISODE_DAYS = 365;
 
