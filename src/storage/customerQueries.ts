@@ -10,6 +10,7 @@
 import { type Kysely, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import type { SegmentFilter } from '../core/prioritise/segmentFilter.js';
 import type { Database } from './schema.js';
+import { nameSearchCondition } from './customerSearch.js';
 import { segmentQuery } from './segmentQueries.js';
 import type { Storage } from './storage.js';
 
@@ -137,10 +138,6 @@ export interface CustomerList {
   analysisAvailable: boolean;
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 type CustomerQuery = SelectQueryBuilder<AnalysisDatabase, 'customers' | 'customer_state', object>;
 
 /** Thrown as a value: the request names an analysis column that does not exist yet. */
@@ -216,15 +213,7 @@ export async function listCustomers(
       );
     }
     if (filters.q !== undefined && filters.q.trim() !== '') {
-      const pattern = `%${escapeLike(filters.q.trim())}%`;
-      const like = storage.engine === 'postgres' ? 'ilike' : 'like';
-      base = base.where((eb) =>
-        eb.or([
-          eb(sql.ref('customers.name'), like, sql`${pattern} escape '\\'`),
-          eb(sql.ref('customers.name_key'), like, sql`${pattern} escape '\\'`),
-          eb(sql.ref('customers.customer_id'), like, sql`${pattern} escape '\\'`),
-        ]),
-      );
+      base = base.where(nameSearchCondition(storage, filters.q.trim()));
     }
     return base;
   };
