@@ -296,6 +296,10 @@ export const serverBenchmark: Benchmark = {
           admin,
         ),
         search_name_ms: await time(`/api/customers?q=${encodeURIComponent('サンプル12345')}`, admin),
+        search_id_ms: await time('/api/customers?q=C00123', admin),
+        // Two characters make no trigram: this one still scans every customer.
+        search_two_chars_ms: await time(`/api/customers?q=${encodeURIComponent('ル1')}`, admin),
+        filter_status_sort_score_rep_ms: await time('/api/customers?status=mid_dormant&sort=score&dir=desc', rep),
         sort_score_desc_ms: await time('/api/customers?sort=score&dir=desc', admin),
         filter_status_ms: await time('/api/customers?status=early_dormant', admin),
         rep_scoped_list_ms: await time('/api/customers', rep),

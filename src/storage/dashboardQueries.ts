@@ -127,6 +127,16 @@ function parseSummary(run: AnalysisRunRow): StoredSummary {
  * cross join makes SQLite start from the rep's customers (owner index) instead of walking a
  * status index over everyone; PostgreSQL plans it like an inner join.
  */
+/** Whether the latest run wrote previous_status and newly_dormant (migration 014 and later). */
+async function hasPreviousStatus(storage: Storage): Promise<boolean> {
+  const row = await adb(storage)
+    .selectFrom('customer_state')
+    .select('newly_dormant')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined && row.newly_dormant !== null;
+}
+
 function scopedState(storage: Storage, scope: NonNullable<CustomerScope>) {
   return adb(storage)
     .selectFrom('customers as c')
@@ -313,16 +323,15 @@ async function countsFromRows(
   const reason = sql<string | null>`case when s.status in (${sql.join(
     [...LOST_STATUSES].map((st) => sql.lit(st)),
   )}) then coalesce(s.reason_category, 'unknown') end`;
-  const withPrevious = base().leftJoin('customer_run_results as p', (join) =>
-    join.onRef('p.customer_id', '=', 's.customer_id').on('p.run_id', '=', previousRun?.run_id ?? -1),
-  );
-  const columns = [
-    's.status',
-    'p.status as previous',
-    's.rank',
-    pAliveBin().as('bin'),
-    reason.as('reason'),
-  ] as const;
+  // Rows since migration 014 carry the previous run's status; older ones join its results.
+  const withPrevious = (await hasPreviousStatus(storage))
+    ? base().select('s.previous_status as previous')
+    : base()
+        .leftJoin('customer_run_results as p', (join) =>
+          join.onRef('p.customer_id', '=', 's.customer_id').on('p.run_id', '=', previousRun?.run_id ?? -1),
+        )
+        .select('p.status as previous');
+  const columns = ['s.status', 's.rank', pAliveBin().as('bin'), reason.as('reason')] as const;
   let rows: {
     status: string;
     previous: string | null;
@@ -346,7 +355,7 @@ async function countsFromRows(
         sql<number | string>`count(*)`.as('n'),
         sql<number | string>`coalesce(sum(s.yearly_value_yen), 0)`.as('yearly'),
       ])
-      .groupBy(['s.status', 'p.status', 's.rank', pAliveBin(), reason])
+      .groupBy([sql`previous`, 's.status', 's.rank', pAliveBin(), reason])
       .execute();
     values = (
       await base()
@@ -510,12 +519,7 @@ export async function newlyDormantCustomers(
     };
   }
   const runRef = { run_id: run.id, as_of: run.as_of };
-  const marked = await adb(storage)
-    .selectFrom('customer_state')
-    .select('newly_dormant')
-    .limit(1)
-    .executeTakeFirst();
-  if (marked && marked.newly_dormant !== null) {
+  if (await hasPreviousStatus(storage)) {
     // The run marked them (migration 014): the company's are one range of the (newly_dormant,
     // yearly value) index, counted there too; a rep's are read whole from their accounts.
     const base = () =>
