@@ -1,7 +1,10 @@
 /**
  * Saves PNGs of the main screens to screenshots/ (git-ignored), from the real server over a
- * seeded SQLite file in Debian's Chromium. `npm run screenshots`
+ * seeded SQLite file in Debian's Chromium. `npm run screenshots`. Japanese text needs a Japanese
+ * font: Debian's fonts-noto-cjk is installed first when none is there (as root), otherwise the
+ * script stops and says so, rather than saving pictures of empty boxes.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { japanDay } from '../src/server/routes/taskRoutes.js';
@@ -12,7 +15,29 @@ import { seedTaskState } from '../test/taskFixture.js';
 
 const OUT = resolve(import.meta.dirname, '..', 'screenshots');
 
+function hasJapaneseFont(): boolean {
+  try {
+    return execFileSync('fc-list', [':lang=ja', 'family'], { encoding: 'utf8' }).trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
+function ensureJapaneseFont(): void {
+  if (hasJapaneseFont()) return;
+  if (process.getuid?.() === 0) {
+    process.stderr.write('no Japanese font: installing fonts-noto-cjk from Debian…\n');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    execFileSync('apt-get', ['update', '-q'], { stdio: 'ignore', env });
+    execFileSync('apt-get', ['install', '-y', '-q', 'fonts-noto-cjk'], { stdio: 'ignore', env });
+  }
+  if (!hasJapaneseFont()) {
+    throw new Error('no Japanese font: install the Debian package fonts-noto-cjk, then run this again');
+  }
+}
+
 async function main(): Promise<void> {
+  ensureJapaneseFont();
   mkdirSync(OUT, { recursive: true });
   const harness = await startHarness();
   const today = japanDay(new Date());
