@@ -12,6 +12,7 @@ import {
   isKnownEventType,
   type RowByKind,
 } from '../core/collect/rowSchemas.js';
+import type { ColumnMapping } from '../core/collect/columnMapping.js';
 import type { FileFormat } from './fileFormat.js';
 import { type BatchRows, IMPORT_TABLES, type StoredValue, storedValues } from './importTables.js';
 import { AMBIGUOUS, type BatchTally, type EmailOwner, type ImportWriter } from './importWriters.js';
@@ -55,6 +56,8 @@ export interface PrepareSettings {
   totalBytes: number;
   now: Date;
   batchRows: number;
+  /** The user's column mapping over the alias table (a plain object: it crosses to the worker). */
+  columns?: ColumnMapping;
 }
 
 /**
@@ -65,12 +68,12 @@ export async function prepareBatches(
   settings: PrepareSettings,
   directory: CustomerDirectory,
 ): Promise<BatchStream> {
-  const { kind, path, format, totalBytes, now, batchRows } = settings;
+  const { kind, path, format, totalBytes, now, batchRows, columns } = settings;
   const source = await openRecordSource(path, format);
   const warnings: string[] = [];
   let mapper: ReturnType<typeof recordMapper>;
   try {
-    mapper = recordMapper(kind, source.header, warnings);
+    mapper = recordMapper(kind, source.header, warnings, columns);
   } catch (error) {
     source.close();
     throw error;

@@ -14,6 +14,7 @@ import { detectFileFormat, ENCODING_LABEL } from './fileFormat.js';
 import { importWriter } from './importWriters.js';
 import { IMPORT_KINDS, type ImportKind, type ImportOptions, type ImportSummary } from './index.js';
 import { prepareInWorker, preparingWorkerFile } from './preparingWorker.js';
+import { checkColumnMapping } from './recordMapping.js';
 import { RejectFile } from './rejectFile.js';
 
 /** Rows per transaction: large enough to amortise the commit, small enough to lose little on a crash. */
@@ -31,6 +32,7 @@ export async function importFile(
       `unknown import kind '${String(kind)}': expected one of ${IMPORT_KINDS.join(', ')}. Nothing was imported.`,
     );
   }
+  if (options.columns) checkColumnMapping(kind, options.columns);
   const format = detectFileFormat(path);
   const totalBytes = statSync(path).size;
   if (totalBytes === 0 || (format.hasBom && totalBytes <= 3)) {
@@ -42,7 +44,15 @@ export async function importFile(
   const warnings: string[] = [];
   if (format.encoding !== 'utf-8') warnings.push(`the file was read as ${ENCODING_LABEL[format.encoding]}`);
   const now = options.now ?? new Date();
-  const settings = { kind, path, format, totalBytes, now, batchRows: options.batchRows ?? BATCH_ROWS };
+  const settings = {
+    kind,
+    path,
+    format,
+    totalBytes,
+    now,
+    batchRows: options.batchRows ?? BATCH_ROWS,
+    ...(options.columns ? { columns: { ...options.columns } } : {}),
+  };
   const writer = importWriter(storage, kind);
   const workerFile = preparingWorkerFile(storage, format, totalBytes, options.threads);
   // A missing required column throws here, before a run is recorded or anything stored.

@@ -2,7 +2,10 @@
  * Importing files into storage (the "collect" step's adapter). Contract shared by the CLI,
  * the demo generator and the web app's upload screen.
  */
+import type { ColumnMapping } from '../core/collect/columnMapping.js';
 import type { Storage } from '../storage/index.js';
+
+export type { ColumnMapping } from '../core/collect/columnMapping.js';
 
 export const IMPORT_KINDS = [
   'customers',
@@ -50,6 +53,11 @@ export interface ImportOptions {
    * for files of 8 MB and more; true forces it, false keeps everything on this thread.
    */
   threads?: boolean;
+  /**
+   * Source header (or JSON key) → canonical column, or null/'' to ignore it; applied over the
+   * alias table. An unknown column or two headers mapped to one column refuses the file.
+   */
+  columns?: ColumnMapping;
 }
 
 export { importFile } from './importFile.js';

@@ -4,6 +4,13 @@
  * as they are met. Shared by the in-thread import and the preparing worker.
  */
 import { acceptedHeaders, mapHeader } from '../core/collect/columnAliases.js';
+import {
+  type ColumnMapping,
+  canonicalColumns,
+  columnMappingProblems,
+  mapHeaderWith,
+  mappingIndex,
+} from '../core/collect/columnMapping.js';
 import { type RowViolationCode, requiredColumnsMissing } from '../core/collect/rowSchemas.js';
 import { AppError } from '../core/errors.js';
 import type { ImportKind } from './index.js';
@@ -28,9 +35,17 @@ export function recordMapper(
   kind: ImportKind,
   header: string[] | null,
   warnings: string[],
+  columns?: ColumnMapping,
 ): (r: SourceRecord) => MappedRecord {
-  if (header === null) return jsonMapper(kind, warnings);
-  const mapping = mapHeader(kind, header);
+  if (columns) checkColumnMapping(kind, columns);
+  if (header === null) return jsonMapper(kind, warnings, columns);
+  const mapping = columns ? mapHeaderWith(kind, header, columns) : { ...mapHeader(kind, header), absent: [] };
+  if (mapping.absent.length > 0) {
+    throw new AppError(
+      'invalid_input',
+      `the column mapping names ${mapping.absent.map((h) => `'${h}'`).join(', ')}, which the header does not have; the header has ${header.map((h) => `'${h}'`).join(', ')}. Nothing was imported.`,
+    );
+  }
   const missing = requiredColumnsMissing(kind, mapping.columns);
   if (missing.length > 0) {
     const needs = missing
@@ -38,7 +53,7 @@ export function recordMapper(
       .join('; ');
     throw new AppError(
       'invalid_input',
-      `an import of ${kind} needs the column${missing.length > 1 ? 's' : ''} ${needs}; the header has ${header.map((h) => `'${h}'`).join(', ')}. Nothing was imported.`,
+      `an import of ${kind} needs the column${missing.length > 1 ? 's' : ''} ${needs}; the header has ${header.map((h) => `'${h}'`).join(', ')}. Map a header to ${missing.length > 1 ? 'them' : 'it'} (--map 'header=${missing[0]}' or the import screen's table). Nothing was imported.`,
     );
   }
   if (mapping.unknown.length > 0) {
@@ -81,13 +96,38 @@ function isBlank(cells: readonly string[]): boolean {
   return true;
 }
 
-function jsonMapper(kind: ImportKind, warnings: string[]): (r: SourceRecord) => MappedRecord {
+/** Throws AppError naming every problem of a user's column mapping, before anything is stored. */
+export function checkColumnMapping(kind: ImportKind, columns: ColumnMapping): void {
+  const problems = columnMappingProblems(kind, columns);
+  if (problems.length > 0) {
+    throw new AppError(
+      'invalid_input',
+      `the column mapping cannot be used: ${problems.join('; ')}. Columns of ${kind}: ${canonicalColumns(kind).join(', ')}. Nothing was imported.`,
+    );
+  }
+}
+
+function jsonMapper(
+  kind: ImportKind,
+  warnings: string[],
+  columns?: ColumnMapping,
+): (r: SourceRecord) => MappedRecord {
+  const chosen = columns ? mappingIndex(columns) : new Map<string, string | null>();
+  const chosenColumns = new Set([...chosen.values()].filter((c): c is string => c !== null));
   const keyColumns = new Map<string, string | null>();
   const unknown = new Set<string>();
   const probe = (key: string) => {
     let column = keyColumns.get(key);
     if (column === undefined) {
+      const normalised = key.normalize('NFKC').trim();
+      if (chosen.has(normalised)) {
+        column = chosen.get(normalised) ?? null;
+        keyColumns.set(key, column);
+        return column;
+      }
       column = mapHeader(kind, [key]).columns[0] ?? null;
+      // A mapped key fills this column: the alias does not compete with it.
+      if (column !== null && chosenColumns.has(column)) column = null;
       keyColumns.set(key, column);
       if (column === null && unknown.size < 50) {
         unknown.add(key);

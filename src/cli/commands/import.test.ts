@@ -112,6 +112,38 @@ describe.each(ENGINES)('mezame import on %s', (engine) => {
     }
   });
 
+  it('imports headers the aliases do not know through --map, and exits 2 for a mapping it cannot use', async () => {
+    const file = aFile(`mapped-${engine}.csv`, '得意先番号,取引先名称,社内メモ\nM1,株式会社マップ,x\n');
+    const refused = await mezame([
+      'import',
+      'customers',
+      file,
+      ...database.cliArgs,
+      '--map',
+      '得意先番号=customer_id,取引先名称=customer_id',
+    ]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("'得意先番号' and '取引先名称' are both mapped to customer_id");
+    const malformed = await mezame(['import', 'customers', file, ...database.cliArgs, '--map', 'name']);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain("--map: 'name' is not header=column");
+    const result = await mezame([
+      'import',
+      'customers',
+      file,
+      ...database.cliArgs,
+      '--json',
+      '--map',
+      '得意先番号=customer_id',
+      '--map',
+      '取引先名称=name,社内メモ=',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ rows: 1, accepted: 1, inserted: 1, warnings: [] });
+    const help = await mezame(['import', '--help']);
+    expect(help.stdout).toContain('--map <pairs>');
+  });
+
   it('leaves only whole batches when killed mid-import, and a second run completes it', async () => {
     const customers = 500;
     const rows = 300_000;

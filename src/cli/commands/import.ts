@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { parseColumnMapText } from '../../core/collect/columnMapping.js';
 import { AppError } from '../../core/errors.js';
 import { IMPORT_KINDS, type ImportKind, type ImportSummary } from '../../importer/index.js';
 import { EXIT, ExitWith, printJson, withDatabase, withStorage } from '../context.js';
@@ -9,7 +10,12 @@ interface ImportFlags {
   databaseUrl?: string;
   json?: boolean;
   progress?: boolean;
+  map?: string[];
 }
+
+const MAP_HELP = `map source headers to columns: 'header=column,…' ('header=' ignores the header);
+headers not named keep the built-in aliases. Repeatable.
+e.g. --map '得意先コード=customer_id,取引先名称=name,伝票日付=ordered_at'`;
 
 /**
  * `mezame import <kind> FILE`: exit 0 when every row was accepted, 1 when some were rejected
@@ -21,7 +27,8 @@ export function registerImport(program: Command): void {
     .command('import <kind> <file>')
     .description(`import ${IMPORT_KINDS.join(', ')} from CSV (UTF-8 or Shift_JIS) or JSON lines`)
     .option('--json', 'print one JSON document on stdout')
-    .option('--no-progress', 'no progress bar on stderr');
+    .option('--no-progress', 'no progress bar on stderr')
+    .option('--map <pairs>', MAP_HELP, (value: string, previous: string[] = []) => [...previous, value]);
   withDatabase(command).action(async (kind: string, file: string, flags: ImportFlags) => {
     if (!(IMPORT_KINDS as readonly string[]).includes(kind)) {
       throw new AppError(
@@ -29,11 +36,13 @@ export function registerImport(program: Command): void {
         `unknown import kind '${kind}': expected one of ${IMPORT_KINDS.join(', ')}. Nothing was imported.`,
       );
     }
+    const columns = flags.map ? columnMapOf(flags.map) : undefined;
     const summary = await withStorage(flags, async (storage) => {
       const { importFile } = await import('../../importer/index.js');
       const bar = flags.progress !== false && process.stderr.isTTY ? progressBar() : null;
       try {
         return await importFile(storage, kind as ImportKind, file, {
+          ...(columns ? { columns } : {}),
           onProgress: (p) => {
             if (!bar) return;
             if (bar.getTotal() !== p.totalBytes) bar.start(p.totalBytes, 0, { rows: 0 });
@@ -48,6 +57,21 @@ export function registerImport(program: Command): void {
     else printSummary(summary);
     if (summary.rejected > 0) throw new ExitWith(EXIT.partial);
   });
+}
+
+function columnMapOf(texts: string[]): Record<string, string | null> {
+  const mapping: Record<string, string | null> = {};
+  for (const text of texts) {
+    const parsed = parseColumnMapText(text);
+    if (!parsed.ok) {
+      throw new AppError(
+        'invalid_input',
+        `--map: '${parsed.pair}' is not header=column (e.g. --map '得意先コード=customer_id,備考='). Nothing was imported.`,
+      );
+    }
+    Object.assign(mapping, parsed.mapping);
+  }
+  return mapping;
 }
 
 function progressBar(): cliProgress.SingleBar {
