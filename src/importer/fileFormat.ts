@@ -31,7 +31,11 @@ export const ENCODING_LABEL: Record<FileEncoding, string> = {
 };
 
 export function detectFileFormat(path: string): FileFormat {
-  const sample = readSample(path);
+  return formatOfSample(readSample(path), path);
+}
+
+/** The format of a file from its first bytes and its name (only the extension is used). */
+export function formatOfSample(sample: Buffer, path: string): FileFormat {
   const encoding = detectEncoding(sample);
   const hasBom = encoding.hasBom;
   const text = decodeSample(sample.subarray(encoding.bomBytes), encoding.encoding);
@@ -136,7 +140,7 @@ function firstNonShiftJisByte(sample: Buffer): number {
   return -1;
 }
 
-function decodeSample(bytes: Buffer, encoding: FileEncoding): string {
+export function decodeSample(bytes: Buffer, encoding: FileEncoding): string {
   if (encoding === 'utf-8') return new TextDecoder('utf-8').decode(bytes);
   if (encoding === 'utf-16le') return new TextDecoder('utf-16le').decode(bytes);
   return iconv.decode(bytes, encoding);

@@ -61,6 +61,7 @@ export interface ImportOptions {
 }
 
 export { importFile } from './importFile.js';
+export { type ImportPreview, previewImport } from './importPreview.js';
 
 /** The signature of importFile, for callers that load the importer lazily. */
 export type ImportFileFunction = (

@@ -8,6 +8,7 @@ import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ColumnMapping } from '../core/collect/columnMapping.js';
 import { AppError } from '../core/errors.js';
 import type { ImportKind, ImportProgress, ImportSummary } from '../importer/index.js';
 import { recordAudit } from '../storage/accountQueries.js';
@@ -26,6 +27,8 @@ export interface ImportJob {
   error: string | null;
   uploadPath: string;
   rejectPath: string;
+  /** The user's column mapping over the alias table, if any. */
+  columns: ColumnMapping | null;
   done: Promise<void>;
 }
 
@@ -72,6 +75,7 @@ export class ImportJobs {
     actor: string;
     now: Date;
     clock: () => Date;
+    columns?: ColumnMapping;
   }): Promise<ImportJob> {
     if (this.list().some((j) => j.status === 'running')) {
       throw new AppError('conflict', 'Another import is running; wait for it to finish.');
@@ -98,6 +102,7 @@ export class ImportJobs {
       error: null,
       uploadPath,
       rejectPath: `${uploadPath}.rejected.csv`,
+      columns: options.columns ?? null,
       done: Promise.resolve(),
     };
     this.jobs.set(id, job);
@@ -134,6 +139,7 @@ export class ImportJobs {
       });
       const summary = await importer.importFile(this.storage, job.kind, job.uploadPath, {
         rejectFile: job.rejectPath,
+        ...(job.columns ? { columns: job.columns } : {}),
         onProgress: (progress: ImportProgress) => {
           job.progress = progress;
         },
@@ -157,6 +163,7 @@ export class ImportJobs {
         details: {
           kind: job.kind,
           file: job.fileName,
+          columns: job.columns,
           status: job.status,
           summary: job.summary,
           error: job.error,
