@@ -27,7 +27,7 @@ import {
   prioritiseCustomer,
   trainReactivationModel,
 } from '../core/prioritise/index.js';
-import { dormantFeatures } from '../core/prioritise/pastEpisodes.js';
+import { dormantFeatures, sampleEpisodes } from '../core/prioritise/pastEpisodes.js';
 import {
   type CustomerEvidence,
   changesUpTo,
@@ -59,7 +59,9 @@ export interface ReactivationModelSummary {
   trained: boolean;
   /** Why the fallback is used (too little history), when trained is false. */
   fallback_reason: string | null;
+  /** Episodes trained and tested on; an even sample of `episodes_available` when that is larger. */
   episodes: number;
+  episodes_available: number;
   snapshots: string[];
   auc: number | null;
   brier: number | null;
@@ -174,9 +176,11 @@ export function messagesFrom(page: readonly DiagnosisCandidateRow[]): string | n
 export function modelFromEpisodes(
   episodes: readonly ReactivationEpisode[],
   snapshots: string[],
+  available: number = episodes.length,
 ): { model: LogisticModel | null; summary: ReactivationModelSummary } {
   const empty = {
     episodes: episodes.length,
+    episodes_available: available,
     snapshots,
     auc: null,
     brier: null,
@@ -211,6 +215,7 @@ export function modelFromEpisodes(
       trained: true,
       fallback_reason: null,
       episodes: episodes.length,
+      episodes_available: available,
       snapshots,
       auc: round(e.auc),
       brier: round(e.brier),
@@ -321,7 +326,8 @@ export async function prepareDiagnosis(
   let trained = options.trained;
   if (!trained) {
     const history = options.episodes ?? (await pastDormantEpisodes(storage, asOf));
-    trained = modelFromEpisodes(history.episodes, history.snapshots);
+    const { sample, available } = sampleEpisodes(history.episodes);
+    trained = modelFromEpisodes(sample, history.snapshots, available);
   }
   const { model, summary: modelSummary } = trained;
   const changes = await changesUpTo(storage, asOf);

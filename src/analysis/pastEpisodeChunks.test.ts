@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureSyntheticDatabase } from '../../bench/syntheticAnalysisData.js';
+import { sampleEpisodes } from '../core/prioritise/pastEpisodes.js';
 import { openStorage, type Storage } from '../storage/index.js';
 import { pastDormantEpisodes } from '../storage/reactivationHistory.js';
 import { chunkEpisodes, mergeEpisodes } from './pastEpisodeChunks.js';
@@ -50,11 +51,20 @@ describe('chunked past dormant episodes', () => {
       expect(expected.episodes.length).toBeGreaterThan(500);
       expect(merged.snapshots).toEqual(expected.snapshots);
       expect(merged.episodes).toEqual(expected.episodes);
+      expect(merged.available).toBe(expected.episodes.length);
+      // Above the training cap both paths keep the same even sample, counted over all chunks.
+      const max = Math.floor(expected.episodes.length / 3);
+      const thinned = mergeEpisodes(AS_OF, parts, max);
+      const sampled = sampleEpisodes(expected.episodes, max);
+      expect(thinned.episodes.length).toBeLessThanOrEqual(max);
+      expect(thinned.episodes.length).toBeGreaterThan(max / 2);
+      expect(thinned.episodes).toEqual(sampled.sample);
+      expect(thinned.available).toBe(sampled.available);
     },
   );
 
   it('has no episodes and no snapshots without orders', async () => {
     const merged = mergeEpisodes(AS_OF, [await chunkEpisodes(storage, AS_OF, 'ZZ', null)]);
-    expect(merged).toEqual({ episodes: [], snapshots: [] });
+    expect(merged).toEqual({ episodes: [], snapshots: [], available: 0 });
   });
 });

@@ -15,6 +15,7 @@ import {
   MAX_SNAPSHOTS,
   SNAPSHOT_STEP_DAYS,
   snapshotDays,
+  trainingStride,
 } from '../core/prioritise/pastEpisodes.js';
 import { episodeOrderRows } from '../storage/detectionQueries.js';
 import type { Storage } from '../storage/index.js';
@@ -96,16 +97,28 @@ export async function chunkEpisodes(
   return { firstDay, names, values: lists.map((l) => Float64Array.from(l)) };
 }
 
-/** The chunks' episodes (in customer_id order) as pastDormantEpisodes returns them. */
+/**
+ * The chunks' episodes (in customer_id order) as pastDormantEpisodes returns them, thinned as
+ * sampleEpisodes would thin that list (every stride-th, counted over all of them) when there are
+ * more than `max`; `available` is how many there were. Only the kept ones become objects.
+ */
 export function mergeEpisodes(
   asOf: string,
   parts: readonly PackedEpisodes[],
-): { episodes: ReactivationEpisode[]; snapshots: string[] } {
+  max?: number,
+): { episodes: ReactivationEpisode[]; snapshots: string[]; available: number } {
   let firstDay: string | null = null;
   for (const p of parts)
     if (p.firstDay !== null && (firstDay === null || p.firstDay < firstDay)) firstDay = p.firstDay;
   const snapshots = snapshotDays(asOf, firstDay);
   const candidates = candidateSnapshotDays(asOf);
+  let available = 0;
+  for (const day of snapshots) {
+    const k = candidates.indexOf(day);
+    for (const p of parts) available += (p.values[k]?.length ?? 0) / (p.names.length + 1);
+  }
+  const stride = trainingStride(available, max);
+  let index = 0;
   const episodes: ReactivationEpisode[] = [];
   // Features copied from a literal dormantFeatures returns keep its properties in the object
   // (filled in one by one on an empty object they are not): 2.2 M episodes then take a quarter
@@ -121,6 +134,7 @@ export function mergeEpisodes(
       if (!values || values.length === 0) continue;
       const width = p.names.length + 1;
       for (let i = 0; i < values.length; i += width) {
+        if (index++ % stride !== 0) continue;
         const features: Record<string, number | null> = { ...template };
         p.names.forEach((name, j) => {
           const v = values[i + j] as number;
@@ -130,5 +144,5 @@ export function mergeEpisodes(
       }
     }
   }
-  return { episodes, snapshots };
+  return { episodes, snapshots, available };
 }

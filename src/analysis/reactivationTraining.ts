@@ -7,6 +7,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { LogisticModel } from '../core/prioritise/index.js';
+import { MAX_TRAINING_EPISODES } from '../core/prioritise/pastEpisodes.js';
 import type { ReactivationModelSummary } from './diagnoseAndPrioritise.js';
 import type { PackedEpisodes } from './pastEpisodeChunks.js';
 
@@ -24,7 +25,7 @@ export interface TrainedReactivationModel {
 function heapLimitMb(parts: readonly PackedEpisodes[]): number {
   let episodes = 0;
   for (const p of parts) for (const v of p.values) episodes += v.length / (p.names.length + 1);
-  return Math.max(1_024, Math.ceil((episodes * 500) / 1e6));
+  return Math.max(1_024, Math.ceil((Math.min(episodes, MAX_TRAINING_EPISODES) * 500) / 1e6));
 }
 
 /** The model from the chunks' episodes (in customer_id order); the parts' buffers are transferred. */

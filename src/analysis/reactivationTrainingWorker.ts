@@ -7,8 +7,8 @@ const parent = parentPort;
 if (!parent) throw new Error('reactivationTrainingWorker.ts runs only as a worker thread');
 const { asOf, parts } = workerData as { asOf: string; parts: PackedEpisodes[] };
 try {
-  const { episodes, snapshots } = mergeEpisodes(asOf, parts);
-  parent.postMessage(modelFromEpisodes(episodes, snapshots));
+  const { episodes, snapshots, available } = mergeEpisodes(asOf, parts);
+  parent.postMessage(modelFromEpisodes(episodes, snapshots, available));
 } catch (error) {
   parent.postMessage({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
 }

@@ -61,3 +61,28 @@ export function snapshotDays(asOf: string, firstOrderDay: string | null): string
   }
   return days;
 }
+
+/**
+ * The most past episodes the reactivation model trains on. A logistic model of a dozen features
+ * is as well determined by 400,000 episodes (about a thousand comebacks at a 0.25 % base rate)
+ * as by the 2 M a million customers give, at a fifth of the training time and memory.
+ */
+export const MAX_TRAINING_EPISODES = 400_000;
+
+/** Keep every `stride`-th episode of `total` so that at most `max` remain. */
+export function trainingStride(total: number, max: number = MAX_TRAINING_EPISODES): number {
+  return Math.max(1, Math.ceil(total / max));
+}
+
+/**
+ * An even sample of the episodes in their order (every stride-th, from the first), and how many
+ * there were: the model's training set when the history is larger than `max`.
+ */
+export function sampleEpisodes<T>(
+  episodes: readonly T[],
+  max: number = MAX_TRAINING_EPISODES,
+): { sample: readonly T[]; available: number } {
+  const stride = trainingStride(episodes.length, max);
+  if (stride === 1) return { sample: episodes, available: episodes.length };
+  return { sample: episodes.filter((_, i) => i % stride === 0), available: episodes.length };
+}
