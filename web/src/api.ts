@@ -146,6 +146,23 @@ export interface ImportSummary {
   unchanged: number;
 }
 
+/** POST /api/imports/:kind/preview: what the import would read from the file's start. */
+export interface ImportPreview {
+  kind: string;
+  encoding: string;
+  has_bom: boolean;
+  layout: 'csv' | 'jsonl' | 'json';
+  header: string[];
+  rows: string[][];
+  proposed: { source: string; column: string | null }[];
+  columns: { name: string; required: boolean }[];
+  required_groups: string[][];
+  missing_required: string[];
+}
+
+/** Source header → canonical column, or null to ignore it. */
+export type ColumnMapping = Record<string, string | null>;
+
 export interface ImportJob {
   id: string;
   kind: string;
@@ -459,11 +476,20 @@ export const api = {
   customer: (id: string) => request<Customer360>('GET', `/api/customers/${encodeURIComponent(id)}`),
   overrideReason: (id: string, category: string, note: string) =>
     request<ReasonOverride>('POST', `/api/customers/${encodeURIComponent(id)}/reason`, { category, note }),
-  startImport: (kind: string, file: File) =>
-    request<ImportJob>('POST', `/api/imports/${kind}`, file, {
-      'content-type': 'text/csv',
-      'x-file-name': encodeURIComponent(file.name),
-    }),
+  previewImport: (kind: string, file: File, maxBytes: number) =>
+    request<ImportPreview>(
+      'POST',
+      `/api/imports/${kind}/preview?size=${file.size}`,
+      file.slice(0, maxBytes),
+      { 'content-type': 'text/csv', 'x-file-name': encodeURIComponent(file.name) },
+    ),
+  startImport: (kind: string, file: File, mapping?: ColumnMapping) =>
+    request<ImportJob>(
+      'POST',
+      `/api/imports/${kind}${mapping ? `?mapping=${encodeURIComponent(JSON.stringify(mapping))}` : ''}`,
+      file,
+      { 'content-type': 'text/csv', 'x-file-name': encodeURIComponent(file.name) },
+    ),
   importJob: (id: string) => request<ImportJob>('GET', `/api/imports/${id}`),
   imports: () => request<{ items: ImportJob[] }>('GET', '/api/imports'),
   users: () => request<{ items: User[] }>('GET', '/api/users'),

@@ -1,10 +1,13 @@
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, api, type ImportJob } from '../api';
+import { ApiError, api, type ColumnMapping, type ImportJob, type ImportPreview } from '../api';
 import { formatCount, formatDate } from '../format';
 import { useI18n } from '../i18n';
 
 const KINDS = ['customers', 'contacts', 'orders', 'subscriptions', 'events', 'changes'];
 const POLL_MS = 500;
+/** The start of the file sent for the preview: enough for the header and a few rows. */
+const PREVIEW_BYTES = 256 * 1024;
+const SAMPLE_VALUES = 3;
 
 export function ImportScreen() {
   const { t, label, language } = useI18n();
@@ -13,7 +16,34 @@ export function ImportScreen() {
   const [job, setJob] = useState<ImportJob | null>(null);
   const [recent, setRecent] = useState<ImportJob[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [preview, setPreview] = useState<ImportPreview | null>(null);
+  /** The chosen column for each header position ('' ignores it). */
+  const [targets, setTargets] = useState<string[]>([]);
+  const [previewing, setPreviewing] = useState(false);
   const timer = useRef<number | undefined>(undefined);
+  const previewRequest = useRef(0);
+
+  useEffect(() => {
+    setPreview(null);
+    setTargets([]);
+    if (!file) return;
+    const requestNo = ++previewRequest.current;
+    setPreviewing(true);
+    setError(null);
+    api.previewImport(kind, file, PREVIEW_BYTES).then(
+      (p) => {
+        if (requestNo !== previewRequest.current) return;
+        setPreview(p);
+        setTargets(p.proposed.map((c) => c.column ?? ''));
+        setPreviewing(false);
+      },
+      (e: unknown) => {
+        if (requestNo !== previewRequest.current) return;
+        setError(e instanceof ApiError ? e.message : String(e));
+        setPreviewing(false);
+      },
+    );
+  }, [kind, file]);
 
   const refreshRecent = useCallback(() => {
     api.imports().then(
@@ -43,7 +73,7 @@ export function ImportScreen() {
     setError(null);
     setJob(null);
     try {
-      const started = await api.startImport(kind, file);
+      const started = await api.startImport(kind, file, preview ? mappingOf(preview, targets) : undefined);
       setJob(started);
       follow(started.id);
     } catch (e) {
@@ -55,6 +85,12 @@ export function ImportScreen() {
   const percent =
     progress && progress.totalBytes > 0 ? Math.round((progress.bytesRead / progress.totalBytes) * 100) : 0;
   const summary = job?.summary;
+  const chosen = new Set(targets.filter((c) => c !== ''));
+  const missing = (preview?.required_groups ?? [])
+    .filter((group) => !group.some((c) => chosen.has(c)))
+    .map((group) => group.reduce((a, b) => t('import.mapping.or', { a, b })));
+  const duplicates = [...chosen].filter((c) => targets.filter((x) => x === c).length > 1);
+  const mappingReady = preview !== null && !previewing && missing.length === 0 && duplicates.length === 0;
   return (
     <div className="screen">
       <h1>{t('import.title')}</h1>
@@ -78,7 +114,29 @@ export function ImportScreen() {
             onChange={(e) => setFile(e.target.files?.[0] ?? null)}
           />
         </label>
-        <button type="submit" className="primary" disabled={!file || job?.status === 'running'}>
+        {previewing && <p>{t('import.mapping.loading')}</p>}
+        {preview && (
+          <MappingTable
+            preview={preview}
+            targets={targets}
+            onChange={(index, column) => setTargets((old) => old.map((c, i) => (i === index ? column : c)))}
+          />
+        )}
+        {preview && missing.length > 0 && (
+          <p className="error" data-testid="mapping-missing">
+            {t('import.mapping.missing', { columns: missing.join(', ') })}
+          </p>
+        )}
+        {preview && duplicates.length > 0 && (
+          <p className="error" data-testid="mapping-duplicates">
+            {t('import.mapping.duplicate', { columns: duplicates.join(', ') })}
+          </p>
+        )}
+        <button
+          type="submit"
+          className="primary"
+          disabled={!file || !mappingReady || job?.status === 'running'}
+        >
           {t('import.start')}
         </button>
         {error && (
@@ -148,5 +206,71 @@ export function ImportScreen() {
         </section>
       )}
     </div>
+  );
+}
+
+/** The mapping to send: every named header with its chosen column, or null to ignore it. */
+function mappingOf(preview: ImportPreview, targets: string[]): ColumnMapping {
+  const mapping: ColumnMapping = {};
+  preview.header.forEach((source, i) => {
+    if (source.trim() !== '' && !(source in mapping)) mapping[source] = targets[i] || null;
+  });
+  return mapping;
+}
+
+function MappingTable({
+  preview,
+  targets,
+  onChange,
+}: {
+  preview: ImportPreview;
+  targets: string[];
+  onChange: (index: number, column: string) => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <section data-testid="mapping">
+      <h2>{t('import.mapping.title')}</h2>
+      <p>{t('import.mapping.hint')}</p>
+      <p>{t('import.mapping.encoding', { encoding: preview.encoding })}</p>
+      <table className="table">
+        <thead>
+          <tr>
+            <th>{t('import.mapping.source')}</th>
+            <th>{t('import.mapping.samples')}</th>
+            <th>{t('import.mapping.target')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {preview.header.map((source, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: a header may repeat; its position is its identity
+            <tr key={i} data-testid="mapping-row">
+              <th>{source}</th>
+              <td>
+                {preview.rows
+                  .map((row) => row[i] ?? '')
+                  .filter((v) => v.trim() !== '')
+                  .slice(0, SAMPLE_VALUES)
+                  .join(' / ')}
+              </td>
+              <td>
+                <select
+                  aria-label={`${t('import.mapping.target')}: ${source}`}
+                  value={targets[i] ?? ''}
+                  onChange={(e) => onChange(i, e.target.value)}
+                >
+                  <option value="">{t('import.mapping.ignore')}</option>
+                  {preview.columns.map((c) => (
+                    <option key={c.name} value={c.name}>
+                      {c.required ? `${c.name}（${t('import.mapping.required')}）` : c.name}
+                    </option>
+                  ))}
+                </select>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }
