@@ -167,7 +167,9 @@ describe.each(ENGINES)('diagnosis and prioritisation in runAnalysis on %s', (eng
     expect(s?.status).toMatch(/dormant|lost/);
     expect(s?.reason.category).toBe('price');
     expect(s?.reason.confidence).toBeGreaterThan(0.3);
-    const lines = ((s?.reason.evidence ?? []) as { kind: string; line: string }[]).map((e) => `${e.kind}: ${e.line}`);
+    const lines = ((s?.reason.evidence ?? []) as { kind: string; line: string }[]).map(
+      (e) => `${e.kind}: ${e.line}`,
+    );
     expect(lines.some((l) => l.startsWith('price_change') && l.includes('2024-10-01'))).toBe(true);
     // The ticket after the as-of day is not evidence.
     expect(lines.join(' ')).not.toContain('辞め');
