@@ -209,13 +209,24 @@ export function ImportScreen() {
   );
 }
 
-/** The mapping to send: every named header with its chosen column, or null to ignore it. */
-function mappingOf(preview: ImportPreview, targets: string[]): ColumnMapping {
+/**
+ * The mapping to send: the headers whose choice differs from the proposal (the server applies
+ * the alias table to the others), so a wide file's mapping stays short enough for a URL.
+ */
+function mappingOf(preview: ImportPreview, targets: string[]): ColumnMapping | undefined {
   const mapping: ColumnMapping = {};
   preview.header.forEach((source, i) => {
-    if (source.trim() !== '' && !(source in mapping)) mapping[source] = targets[i] || null;
+    const target = targets[i] || null;
+    if (isFirstOf(preview.header, i) && source.trim() !== '' && target !== preview.proposed[i]?.column) {
+      mapping[source] = target;
+    }
   });
-  return mapping;
+  return Object.keys(mapping).length > 0 ? mapping : undefined;
+}
+
+/** A header repeated in the file is mapped by its text: only its first position can be chosen. */
+function isFirstOf(header: string[], index: number): boolean {
+  return header.indexOf(header[index] ?? '') === index;
 }
 
 function MappingTable({
@@ -257,6 +268,7 @@ function MappingTable({
                 <select
                   aria-label={`${t('import.mapping.target')}: ${source}`}
                   value={targets[i] ?? ''}
+                  disabled={!isFirstOf(preview.header, i)}
                   onChange={(e) => onChange(i, e.target.value)}
                 >
                   <option value="">{t('import.mapping.ignore')}</option>
