@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
@@ -6,7 +6,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createTestDatabase, ENGINES, type TestDatabase } from '../../test/engines.js';
 import { AppError } from '../core/errors.js';
 import type { Storage } from '../storage/index.js';
+import { detectFileFormat } from './fileFormat.js';
 import { type ImportKind, type ImportOptions, importFile } from './index.js';
+import { preparingWorkerFile } from './preparingWorker.js';
 
 const now = new Date('2024-06-30T03:00:00Z');
 let dir: string;
@@ -149,4 +151,34 @@ describe.each(MODES)('importFile with a column mapping on $label', ({ engine, th
     expect(summary).toMatchObject({ rows: 2, accepted: 2, rejected: 0, warnings: [] });
     expect(await count('events')).toBe(2);
   });
+});
+
+describe('importFile with a column mapping at the worker threshold', () => {
+  it('carries the mapping to the preparing worker that an 8 MB file gets by default', async () => {
+    const database = await createTestDatabase('sqlite');
+    const storage = await database.open();
+    try {
+      const rows = 170_000;
+      const lines = ['得意先番号,取引先名称,所在県'];
+      for (let i = 0; i < rows; i++) lines.push(`T${i},株式会社テスト商事${i},東京都`);
+      const path = aFile('large-mapped.csv', `${lines.join('\n')}\n`);
+      const totalBytes = statSync(path).size;
+      expect(totalBytes).toBeGreaterThanOrEqual(8 << 20);
+      expect(preparingWorkerFile(storage, detectFileFormat(path), totalBytes, undefined)).not.toBeNull();
+      const summary = await importFile(storage, 'customers', path, {
+        now,
+        columns: { 得意先番号: 'customer_id', 取引先名称: 'name', 所在県: 'prefecture' },
+      });
+      expect(summary).toMatchObject({ rows, accepted: rows, rejected: 0, inserted: rows });
+      const last = await storage.db
+        .selectFrom('customers')
+        .select(['name', 'prefecture'])
+        .where('customer_id', '=', `T${rows - 1}`)
+        .executeTakeFirst();
+      expect(last).toEqual({ name: `株式会社テスト商事${rows - 1}`, prefecture: '東京都' });
+    } finally {
+      await storage.close();
+      await database.drop();
+    }
+  }, 120_000);
 });
