@@ -27,7 +27,10 @@ describe('import preview', () => {
     expect(preview.columns.find((c) => c.name === 'customer_id')).toEqual({
       name: 'customer_id',
       required: false,
+      label_ja: '顧客ID',
     });
+    // The usual Japanese header labels each column in the mapping table.
+    expect(preview.columns.find((c) => c.name === 'occurred_at')?.label_ja).toMatch(/[日時]/);
   });
 
   it('refuses an empty sample', () => {

@@ -5,7 +5,7 @@
  * before uploading the whole file.
  */
 import { parse } from 'csv-parse/sync';
-import { mapHeader } from '../core/collect/columnAliases.js';
+import { japaneseHeader, mapHeader } from '../core/collect/columnAliases.js';
 import { canonicalColumns, requiredColumnGroups } from '../core/collect/columnMapping.js';
 import { requiredColumnsMissing } from '../core/collect/rowSchemas.js';
 import { AppError } from '../core/errors.js';
@@ -29,7 +29,7 @@ export interface ImportPreview {
   /** For each header, the canonical column the alias table gives it (null: not recognised). */
   proposed: { source: string; column: string | null }[];
   /** The kind's canonical columns; `required` when a file must fill it on its own. */
-  columns: { name: string; required: boolean }[];
+  columns: { name: string; required: boolean; label_ja: string | null }[];
   /** Each group needs at least one of its columns mapped (events: customer_id or email). */
   required_groups: string[][];
   /** Required columns the proposed mapping leaves unfilled. */
@@ -75,6 +75,7 @@ export function previewImport(
     columns: canonicalColumns(kind).map((name) => ({
       name,
       required: groups.some((g) => g.length === 1 && g[0] === name),
+      label_ja: japaneseHeader(kind, name),
     })),
     required_groups: groups,
     missing_required: requiredColumnsMissing(kind, proposal),

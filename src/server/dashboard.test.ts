@@ -111,6 +111,31 @@ describe.each(ENGINES)('dashboard and reports API on %s', (engine) => {
     expect(d.p_alive.reduce((s, b) => s + b.customers, 0)).toBe(3);
   });
 
+  it("orders a sales rep's at-risk head like everyone's, by expected value or by health", async () => {
+    const t = await createTestServer(engine);
+    try {
+      await seedDashboardRuns(t.storage, { summary: true });
+      // Both at-risk customers become 田中's.
+      await t.storage.db
+        .updateTable('customers')
+        .set({ owner: '田中' })
+        .where('customer_id', '=', 'C004')
+        .execute();
+      for (const order of ['expected_value', 'health_score']) {
+        const url = `/api/dashboard/analysis?at_risk_by=${order}`;
+        const ids = async (as: UserName) =>
+          (await t.request({ method: 'GET', url, as: await t.login(as) }))
+            .json<DashboardAnalysis>()
+            .at_risk.map((c) => c.customer_id);
+        const everyone = await ids('admin');
+        expect(everyone).toHaveLength(2);
+        expect(await ids('tanaka'), order).toEqual(everyone);
+      }
+    } finally {
+      await t.close();
+    }
+  });
+
   it('orders the at-risk head by health score on request and rejects an unknown order', async () => {
     const d = await get<DashboardAnalysis>('/api/dashboard/analysis?at_risk_by=health_score', 'admin');
     expect(d.at_risk.map((c) => [c.customer_id, c.health_score])).toEqual([

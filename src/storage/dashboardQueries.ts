@@ -184,12 +184,13 @@ export async function dashboardAnalysis(
     scope === null && atRiskOrder === 'health_score' && summary.at_risk_head
       ? summary.at_risk_head.slice(0, limit).map((e) => e.customer_id)
       : null;
-  const counts =
+  const { atRiskIds, ...counts } =
     scope === null && isComplete(summary)
-      ? { ...countsFromSummary(summary), top_reasons: await companyTopReasons(storage) }
-      : await countsFromRows(storage, scope, previousRun);
-  const atRisk = storedHead
-    ? await atRiskRows(storage, storedHead)
+      ? { ...countsFromSummary(summary), top_reasons: await companyTopReasons(storage), atRiskIds: null }
+      : await countsFromRows(storage, scope, previousRun, { order: atRiskOrder, limit });
+  const head = storedHead ?? atRiskIds;
+  const atRisk = head
+    ? await atRiskRows(storage, head)
     : await atRiskHead(storage, scope, atRiskOrder, limit);
   return {
     available: true,
@@ -312,7 +313,8 @@ async function countsFromRows(
   storage: Storage,
   scope: CustomerScope,
   previousRun: RunRef | null,
-): Promise<Counts> {
+  atRisk: { order: AtRiskOrder; limit: number } | null = null,
+): Promise<Counts & { atRiskIds: string[] | null }> {
   const base = () =>
     scope
       ? scopedState(storage, scope)
@@ -342,12 +344,23 @@ async function countsFromRows(
     yearly: number | string | null;
   }[];
   let values: number[];
+  let atRiskIds: string[] | null = null;
   if (scope) {
-    // A rep's accounts are few: one row each, folded here, is one pass over them instead of two.
-    rows = await withPrevious
-      .select([...columns, sql<number>`1`.as('n'), 's.yearly_value_yen as yearly'])
+    // A rep's accounts are few: one row each, folded here, is one pass over them instead of
+    // two — and their at-risk head comes from the same rows.
+    const own = await withPrevious
+      .select([
+        ...columns,
+        sql<number>`1`.as('n'),
+        's.yearly_value_yen as yearly',
+        's.customer_id',
+        's.expected_value',
+        's.health_score',
+      ])
       .execute();
+    rows = own;
     values = rows.filter((r) => isDormant(r.status)).map((r) => num(r.yearly));
+    if (atRisk) atRiskIds = headOf(own, atRisk.order, atRisk.limit);
   } else {
     rows = await withPrevious
       .select([
@@ -389,6 +402,7 @@ async function countsFromRows(
   }
   const o = opportunityEstimate(values);
   return {
+    atRiskIds,
     source: 'customer_state',
     statuses: LIFECYCLE_STATUSES.map((key) => {
       const count = statuses.get(key) ?? 0;
@@ -437,6 +451,26 @@ async function atRiskHead(
     storage,
     rows.map((r) => r.customer_id),
   );
+}
+
+/** atRiskHead's order over rows already read: the first `limit` at-risk customer ids. */
+function headOf(
+  rows: readonly {
+    status: string;
+    customer_id: string;
+    expected_value: number | string | null;
+    health_score: number | string | null;
+  }[],
+  order: AtRiskOrder,
+  limit: number,
+): string[] {
+  const key = (r: (typeof rows)[number]) => (order === 'expected_value' ? r.expected_value : r.health_score);
+  const sign = order === 'expected_value' ? -1 : 1;
+  return rows
+    .filter((r) => r.status === 'at_risk' && key(r) !== null)
+    .sort((a, b) => sign * (Number(key(a)) - Number(key(b))) || (a.customer_id < b.customer_id ? -1 : 1))
+    .slice(0, limit)
+    .map((r) => r.customer_id);
 }
 
 /** The at-risk customers with these ids, in this order, with their names. */

@@ -155,7 +155,7 @@ export interface ImportPreview {
   header: string[];
   rows: string[][];
   proposed: { source: string; column: string | null }[];
-  columns: { name: string; required: boolean }[];
+  columns: { name: string; required: boolean; label_ja: string | null }[];
   required_groups: string[][];
   missing_required: string[];
 }

@@ -347,6 +347,11 @@ export function mapHeader(kind: ImportKindName, header: readonly string[]): Head
  *
  * @example acceptedHeaders('orders', 'amount').slice(0, 3) // ['amount', 'total', 'order_amount']
  */
+/** The column's usual Japanese header (its first Japanese alias), or null when it has none. */
+export function japaneseHeader(kind: ImportKindName, column: string): string | null {
+  return (COLUMN_ALIASES[kind][column] ?? []).find((alias) => /[^\x00-\x7f]/.test(alias)) ?? null;
+}
+
 export function acceptedHeaders(kind: ImportKindName, column: string): string[] {
   return [column, ...(COLUMN_ALIASES[kind][column] ?? []).filter((alias) => alias !== column)];
 }

@@ -238,7 +238,7 @@ function MappingTable({
   targets: string[];
   onChange: (index: number, column: string) => void;
 }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   return (
     <section data-testid="mapping">
       <h2>{t('import.mapping.title')}</h2>
@@ -274,7 +274,8 @@ function MappingTable({
                   <option value="">{t('import.mapping.ignore')}</option>
                   {preview.columns.map((c) => (
                     <option key={c.name} value={c.name}>
-                      {c.required ? `${c.name}（${t('import.mapping.required')}）` : c.name}
+                      {columnLabel(c, language)}
+                      {c.required ? `（${t('import.mapping.required')}）` : ''}
                     </option>
                   ))}
                 </select>
@@ -285,4 +286,9 @@ function MappingTable({
       </table>
     </section>
   );
+}
+
+/** 顧客ID（customer_id） in Japanese, the column name itself in English. */
+function columnLabel(c: { name: string; label_ja: string | null }, language: string): string {
+  return language === 'ja' && c.label_ja ? `${c.label_ja}（${c.name}）` : c.name;
 }
