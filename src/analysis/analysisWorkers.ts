@@ -150,8 +150,9 @@ export async function startAnalysisWorkers(
   const workers = Math.min(count, Math.max(chunkStarts.length, 1));
   // A worker holds ≈ 750 bytes per customer of its share between the passes; pass 2 makes
   // garbage fast (evidence, rows, JSON), and an unbounded heap let it pile up to ≈ 1 GB per
-  // worker. Bounded at 2 kB per customer (at least 768 MB), the heaps collect sooner.
-  const heapMb = Math.max(768, Math.ceil(((n / workers) * 2_000) / 1e6));
+  // worker. Bounded at 1.5 kB per customer (at least 768 MB: twice what it holds), the heaps collect sooner
+  // and the whole analysis stays under 2 GB at a million customers.
+  const heapMb = Math.max(768, Math.ceil(((n / workers) * 1_500) / 1e6));
   for (let k = 0; k < workers; k++) {
     const { port1, port2 } = new MessageChannel();
     const data: AnalysisWorkerData = { ...settings, dbFile, chunkStarts, worker: k, workers: count };
