@@ -349,7 +349,7 @@ export function mapHeader(kind: ImportKindName, header: readonly string[]): Head
  */
 /** The column's usual Japanese header (its first Japanese alias), or null when it has none. */
 export function japaneseHeader(kind: ImportKindName, column: string): string | null {
-  return (COLUMN_ALIASES[kind][column] ?? []).find((alias) => /[^\x00-\x7f]/.test(alias)) ?? null;
+  return (COLUMN_ALIASES[kind][column] ?? []).find((alias) => /[^\p{ASCII}]/u.test(alias)) ?? null;
 }
 
 export function acceptedHeaders(kind: ImportKindName, column: string): string[] {
