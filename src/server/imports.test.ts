@@ -128,9 +128,9 @@ describe.each(ENGINES)('imports API on %s', (engine) => {
       required_groups: [['customer_id'], ['name']],
     });
     expect(body.columns.slice(0, 3)).toEqual([
-      { name: 'customer_id', required: true },
-      { name: 'name', required: true },
-      { name: 'kind', required: false },
+      { name: 'customer_id', required: true, label_ja: '顧客ID' },
+      { name: 'name', required: true, label_ja: '会社名' },
+      { name: 'kind', required: false, label_ja: '種別' },
     ]);
     const whole = await preview('customers', Buffer.from(`\uFEFF${SALES_EXPORT.trimEnd()}`), '?size=1');
     expect(whole.json()).toMatchObject({ encoding: 'UTF-8', has_bom: true });
