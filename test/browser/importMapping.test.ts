@@ -60,7 +60,7 @@ describe.skipIf(!importerAvailable)('column mapping on the import screen in Chro
     expect(await page.getByLabel('取り込み先の項目: 都道府県').inputValue()).toBe('prefecture');
     expect(await page.getByLabel('取り込み先の項目: 得意先番号').inputValue()).toBe('');
     await expect(page.getByTestId('mapping-missing').textContent()).resolves.toBe(
-      '必須の項目が対応付けられていません: customer_id, name',
+      '必須の項目が対応付けられていません: 顧客ID（customer_id）, 会社名（name）',
     );
     const start = page.getByRole('button', { name: 'インポート開始' });
     expect(await start.isDisabled()).toBe(true);
@@ -68,7 +68,9 @@ describe.skipIf(!importerAvailable)('column mapping on the import screen in Chro
     await page.getByLabel('取り込み先の項目: 得意先番号').selectOption('customer_id');
     await expect(page.getByTestId('mapping-missing').textContent()).resolves.toContain('name');
     await page.getByLabel('取り込み先の項目: 取引先名称').selectOption('customer_id');
-    await page.getByTestId('mapping-duplicates').waitFor();
+    await expect(page.getByTestId('mapping-duplicates').textContent()).resolves.toBe(
+      '同じ項目が複数の列に選ばれています: 顧客ID（customer_id）',
+    );
     expect(await start.isDisabled()).toBe(true);
     await page.getByLabel('取り込み先の項目: 取引先名称').selectOption('name');
     expect(await page.getByTestId('mapping-missing').count()).toBe(0);

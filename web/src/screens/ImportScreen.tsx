@@ -86,10 +86,12 @@ export function ImportScreen() {
     progress && progress.totalBytes > 0 ? Math.round((progress.bytesRead / progress.totalBytes) * 100) : 0;
   const summary = job?.summary;
   const chosen = new Set(targets.filter((c) => c !== ''));
+  const named = (name: string) =>
+    columnLabel(preview?.columns.find((c) => c.name === name) ?? { name, label_ja: null }, language);
   const missing = (preview?.required_groups ?? [])
     .filter((group) => !group.some((c) => chosen.has(c)))
-    .map((group) => group.reduce((a, b) => t('import.mapping.or', { a, b })));
-  const duplicates = [...chosen].filter((c) => targets.filter((x) => x === c).length > 1);
+    .map((group) => group.map(named).reduce((a, b) => t('import.mapping.or', { a, b })));
+  const duplicates = [...chosen].filter((c) => targets.filter((x) => x === c).length > 1).map(named);
   const mappingReady = preview !== null && !previewing && missing.length === 0 && duplicates.length === 0;
   return (
     <div className="screen">
