@@ -3,7 +3,7 @@
  * once (a missing required column refuses the whole file before anything is stored), JSON keys
  * as they are met. Shared by the in-thread import and the preparing worker.
  */
-import { acceptedHeaders, mapHeader } from '../core/collect/columnAliases.js';
+import { acceptedHeaders, chosenHeaderKey, mapHeader } from '../core/collect/columnAliases.js';
 import {
   type ColumnMapping,
   canonicalColumns,
@@ -119,7 +119,7 @@ function jsonMapper(
   const probe = (key: string) => {
     let column = keyColumns.get(key);
     if (column === undefined) {
-      const normalised = key.normalize('NFKC').trim();
+      const normalised = chosenHeaderKey(key);
       if (chosen.has(normalised)) {
         column = chosen.get(normalised) ?? null;
         keyColumns.set(key, column);

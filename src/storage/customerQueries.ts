@@ -245,7 +245,9 @@ export async function listCustomers(
   // that is the smaller (a broad status, everyone), sort when the match is narrow (a rep's
   // accounts among a million, a search). SQLite only: PostgreSQL plans this itself.
   const everyone =
-    storage.engine === 'sqlite' && (usesCustomerFilter || usesStateFilter) ? await countAll() : total;
+    storage.engine === 'sqlite' && (usesCustomerFilter || usesStateFilter)
+      ? await unmergedCustomerCount(storage)
+      : total;
   const broad = total * total > (request.offset + request.limit) * everyone * WALK_COST_PER_ROW;
   const selectRow = (q: CustomerQuery) =>
     q
@@ -261,36 +263,13 @@ export async function listCustomers(
   const direction = request.direction === 'desc' ? sql`desc` : sql`asc`;
   const pageRows = isStateSort ? await stateSortedPage() : await customerSortedPage();
 
-  async function countAll(): Promise<number> {
-    // count(*) over a whole table reads its smallest index; merged customers are few.
-    const [all, merged] = await Promise.all([
-      db
-        .selectFrom('customers')
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .executeTakeFirstOrThrow(),
-      db
-        .selectFrom('customers')
-        .where('merged_into', 'is not', null)
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .executeTakeFirstOrThrow(),
-    ]);
-    return Number(all.n) - Number(merged.n);
-  }
-
   async function countMatching(): Promise<number> {
-    if (!usesCustomerFilter && !usesStateFilter) return countAll();
+    if (!usesCustomerFilter && !usesStateFilter) return unmergedCustomerCount(storage);
     if (!usesCustomerFilter && state !== null) {
       // Only analysis filters: counted in customer_state's indexes. Its rows are the customers
       // of the last run; those merged away since are left out.
       const row = await withStateFilters(db.selectFrom('customer_state'))
-        .where(
-          'customer_state.customer_id',
-          'not in',
-          db
-            .selectFrom('customers')
-            .select('customers.customer_id')
-            .where('customers.merged_into', 'is not', null),
-        )
+        .where('customer_state.customer_id', 'not in', mergedCustomerIds(storage))
         .select((eb) => eb.fn.countAll<number | string>().as('n'))
         .executeTakeFirstOrThrow();
       return Number(row.n);
@@ -378,6 +357,28 @@ export async function listCustomers(
       };
     }),
   };
+}
+
+/** Customers merged into another: few, read from the partial index on merged_into. */
+export function mergedCustomerIds(storage: Storage) {
+  return storage.db
+    .selectFrom('customers')
+    .select('customers.customer_id')
+    .where('merged_into', 'is not', null);
+}
+
+/** Customers not merged away: count(*) over the table reads its smallest index, minus the merged. */
+export async function unmergedCustomerCount(storage: Storage): Promise<number> {
+  const count = (q: ReturnType<typeof mergedCustomerIds>) =>
+    q
+      .clearSelect()
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
+  const [all, merged] = await Promise.all([
+    count(storage.db.selectFrom('customers').select('customers.customer_id')),
+    count(mergedCustomerIds(storage)),
+  ]);
+  return Number(all.n) - Number(merged.n);
 }
 
 /** A row read while walking an index (plus its lookups) costs about this many rows sorted. */
@@ -578,15 +579,12 @@ export async function dashboardSummary(storage: Storage, scope: CustomerScope): 
     orders = orders.where('customer_id', 'in', owned);
     contacts = contacts.where('customer_id', 'in', owned);
   }
-  const count = (q: ReturnType<typeof scopedCustomers>) =>
-    q.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
-  // Everyone: count(*) over the table reads its smallest index, minus the few merged away.
   const customers = scope
-    ? count(scopedCustomers(storage, scope)).then((r) => Number(r.n))
-    : Promise.all([
-        count(storage.db.selectFrom('customers')),
-        count(storage.db.selectFrom('customers').where('merged_into', 'is not', null)),
-      ]).then(([all, merged]) => Number(all.n) - Number(merged.n));
+    ? scopedCustomers(storage, scope)
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow()
+        .then((r) => Number(r.n))
+    : unmergedCustomerCount(storage);
   const [customerCount, orderRow, contactRow, tables] = await Promise.all([
     customers,
     orders

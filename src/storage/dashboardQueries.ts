@@ -17,7 +17,7 @@ import {
 } from '../core/detect/lifecycleStatus.js';
 import { opportunityEstimate } from '../core/detect/opportunity.js';
 import { type AnalysisDatabase, type AnalysisRunRow, latestRun } from './analysisQueries.js';
-import type { CustomerScope } from './customerQueries.js';
+import { type CustomerScope, mergedCustomerIds } from './customerQueries.js';
 import { LOST_STATUSES } from './reasonReportQueries.js';
 import type { Storage } from './storage.js';
 
@@ -591,14 +591,7 @@ export async function newlyDormantCustomers(
             await adb(storage)
               .selectFrom('customer_state as s')
               .where('s.newly_dormant', '=', 1)
-              .where(
-                's.customer_id',
-                'not in',
-                adb(storage)
-                  .selectFrom('customers')
-                  .select('customer_id')
-                  .where('merged_into', 'is not', null),
-              )
+              .where('s.customer_id', 'not in', mergedCustomerIds(storage))
               .select(sql<number | string>`count(*)`.as('n'))
               .executeTakeFirst()
           )?.n,

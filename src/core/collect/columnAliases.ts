@@ -315,31 +315,56 @@ export interface HeaderMapping {
   readonly repeated: readonly (readonly [string, string])[];
 }
 
+/** A header as a person's column choice names it: NFKC and trimmed (Excel pads some headers). */
+export function chosenHeaderKey(header: string): string {
+  return header.normalize('NFKC').trim();
+}
+
 /**
- * Maps a file's header to canonical columns. The first header naming a column wins.
+ * Maps a file's header to canonical columns. The first header naming a column wins. `chosen`
+ * (a person's choices by chosenHeaderKey: column, or null to ignore) goes first: a chosen
+ * header takes its column before any alias, the other headers fall back to the aliases.
  *
  * @example mapHeader('orders', ['受注番号', '顧客コード', '受注日', '金額(税込)']).columns
  *   // ['order_id', 'customer_id', 'ordered_at', 'amount']
  */
-export function mapHeader(kind: ImportKindName, header: readonly string[]): HeaderMapping {
+export function mapHeader(
+  kind: ImportKindName,
+  header: readonly string[],
+  chosen?: ReadonlyMap<string, string | null>,
+): HeaderMapping {
   const index = aliasIndex(kind);
+  // undefined: not chosen; null: chosen to be ignored.
+  const picks = header.map((raw) => {
+    const key = chosenHeaderKey(raw);
+    return chosen?.has(key) ? (chosen.get(key) ?? null) : undefined;
+  });
   const taken = new Set<string>();
+  const columns = picks.map((pick) => {
+    if (!pick || taken.has(pick)) return null;
+    taken.add(pick);
+    return pick;
+  });
   const unknown: string[] = [];
   const repeated: [string, string][] = [];
-  const columns = header.map((raw) => {
+  header.forEach((raw, i) => {
+    if (picks[i] !== undefined) return;
     const column = index.get(headerKey(raw)) ?? null;
     if (column === null) {
       if (raw.trim() !== '') unknown.push(raw);
-      return null;
-    }
-    if (taken.has(column)) {
+    } else if (taken.has(column)) {
       repeated.push([raw, column]);
-      return null;
+    } else {
+      taken.add(column);
+      columns[i] = column;
     }
-    taken.add(column);
-    return column;
   });
   return { columns, unknown, repeated };
+}
+
+/** The column's usual Japanese header (its first Japanese alias), or null when it has none. */
+export function japaneseHeader(kind: ImportKindName, column: string): string | null {
+  return (COLUMN_ALIASES[kind][column] ?? []).find((alias) => /[^\p{ASCII}]/u.test(alias)) ?? null;
 }
 
 /**
@@ -347,11 +372,6 @@ export function mapHeader(kind: ImportKindName, header: readonly string[]): Head
  *
  * @example acceptedHeaders('orders', 'amount').slice(0, 3) // ['amount', 'total', 'order_amount']
  */
-/** The column's usual Japanese header (its first Japanese alias), or null when it has none. */
-export function japaneseHeader(kind: ImportKindName, column: string): string | null {
-  return (COLUMN_ALIASES[kind][column] ?? []).find((alias) => /[^\p{ASCII}]/u.test(alias)) ?? null;
-}
-
 export function acceptedHeaders(kind: ImportKindName, column: string): string[] {
   return [column, ...(COLUMN_ALIASES[kind][column] ?? []).filter((alias) => alias !== column)];
 }

@@ -3,7 +3,13 @@
  * header text → canonical column, or null/'' to ignore the header. It is applied over the alias
  * table: a mapped header takes its column, the other headers fall back to the aliases.
  */
-import { COLUMN_ALIASES, type HeaderMapping, type ImportKindName, mapHeader } from './columnAliases.js';
+import {
+  COLUMN_ALIASES,
+  chosenHeaderKey,
+  type HeaderMapping,
+  type ImportKindName,
+  mapHeader,
+} from './columnAliases.js';
 import { REQUIRED_COLUMNS } from './rowSchemas.js';
 
 /** Source header → canonical column; null or '' ignores the header. */
@@ -28,11 +34,6 @@ export function requiredColumnGroups(kind: ImportKindName): string[][] {
   const groups = REQUIRED_COLUMNS[kind].map((c) => [c]);
   if (kind === 'events') groups.unshift(['customer_id', 'email']);
   return groups;
-}
-
-/** A mapping key as compared with a header: NFKC and trimmed (Excel pads some headers). */
-function sourceKey(header: string): string {
-  return header.normalize('NFKC').trim();
 }
 
 /**
@@ -72,7 +73,7 @@ export function columnMappingProblems(kind: ImportKindName, mapping: ColumnMappi
 export function mappingIndex(mapping: ColumnMapping): Map<string, string | null> {
   const index = new Map<string, string | null>();
   for (const [header, target] of Object.entries(mapping)) {
-    index.set(sourceKey(header), target === '' ? null : target);
+    index.set(chosenHeaderKey(header), target === '' ? null : target);
   }
   return index;
 }
@@ -89,36 +90,9 @@ export function mapHeaderWith(
   header: readonly string[],
   mapping: ColumnMapping,
 ): HeaderMapping & { absent: string[] } {
-  const index = mappingIndex(mapping);
-  const chosen = header.map((raw) => {
-    const key = sourceKey(raw);
-    return index.has(key) ? { target: index.get(key) ?? null } : null;
-  });
-  const taken = new Set<string>();
-  const columns: (string | null)[] = header.map(() => null);
-  chosen.forEach((c, i) => {
-    if (c?.target && !taken.has(c.target)) {
-      taken.add(c.target);
-      columns[i] = c.target;
-    }
-  });
-  const unknown: string[] = [];
-  const repeated: [string, string][] = [];
-  header.forEach((raw, i) => {
-    if (chosen[i] !== null) return;
-    const column = mapHeader(kind, [raw]).columns[0] ?? null;
-    if (column === null) {
-      if (raw.trim() !== '') unknown.push(raw);
-    } else if (taken.has(column)) {
-      repeated.push([raw, column]);
-    } else {
-      taken.add(column);
-      columns[i] = column;
-    }
-  });
-  const present = new Set(header.map(sourceKey));
-  const absent = Object.keys(mapping).filter((h) => !present.has(sourceKey(h)));
-  return { columns, unknown, repeated, absent };
+  const present = new Set(header.map(chosenHeaderKey));
+  const absent = Object.keys(mapping).filter((h) => !present.has(chosenHeaderKey(h)));
+  return { ...mapHeader(kind, header, mappingIndex(mapping)), absent };
 }
 
 /**
