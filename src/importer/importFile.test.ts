@@ -1,51 +1,23 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, ENGINES, type TestDatabase } from '../../test/engines.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/engines.js';
+import { countRows, IMPORT_MODES, importFilesDir } from '../../test/importHarness.js';
 import { AppError } from '../core/errors.js';
 import type { Storage } from '../storage/index.js';
 import { type ImportKind, type ImportOptions, importFile } from './index.js';
 
 const now = new Date('2024-06-30T03:00:00Z');
-let dir: string;
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'mezame-import-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Writes a CSV file from lines (LF) and returns its path. */
-function aFile(name: string, content: string | Buffer): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  rmSync(`${path}.rejected.csv`, { force: true });
-  return path;
-}
+const { aFile, pathOf } = importFilesDir('mezame-import-');
 
 const CUSTOMERS = 'customer_id,name,email\nC1,株式会社ABC,info@abc.co.jp\nC2,山田商店,yamada@shop.jp\n';
 
-/** Every engine reading in-thread, and SQLite again with rows read and checked on a worker thread. */
-const MODES = [
-  ...ENGINES.map((engine) => ({ engine, threads: false, label: engine })),
-  { engine: 'sqlite' as const, threads: true, label: 'sqlite, preparing on a worker thread' },
-];
-
-describe.each(MODES)('importFile on $label', ({ engine, threads }) => {
+describe.each(IMPORT_MODES)('importFile on $label', ({ engine, threads }) => {
   let database: TestDatabase;
   let storage: Storage;
   const run = (kind: ImportKind, path: string, options: ImportOptions = {}) =>
     importFile(storage, kind, path, { now, threads, ...options });
-  const count = async (table: 'customers' | 'orders' | 'events' | 'contacts') =>
-    Number(
-      (
-        await storage.db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const count = (table: Parameters<typeof countRows>[1]) => countRows(storage, table);
 
   beforeEach(async () => {
     database = await createTestDatabase(engine);
@@ -362,7 +334,7 @@ describe.each(MODES)('importFile on $label', ({ engine, threads }) => {
 
   it('reports progress and writes the reject file where asked', async () => {
     const seen: number[] = [];
-    const rejectFile = join(dir, `custom-${engine}.rejects.csv`);
+    const rejectFile = pathOf(`custom-${engine}.rejects.csv`);
     const summary = await run('customers', aFile(`progress-${engine}.csv`, 'customer_id,name\nC1,A\nC2,\n'), {
       rejectFile,
       onProgress: (p) => seen.push(p.rowsRead),

@@ -1,9 +1,8 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import iconv from 'iconv-lite';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, ENGINES, type TestDatabase } from '../../test/engines.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/engines.js';
+import { countRows, IMPORT_MODES, importFilesDir } from '../../test/importHarness.js';
 import { AppError } from '../core/errors.js';
 import type { Storage } from '../storage/index.js';
 import { detectFileFormat } from './fileFormat.js';
@@ -11,19 +10,7 @@ import { type ImportKind, type ImportOptions, importFile } from './index.js';
 import { preparingWorkerFile } from './preparingWorker.js';
 
 const now = new Date('2024-06-30T03:00:00Z');
-let dir: string;
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'mezame-mapped-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function aFile(name: string, content: string | Buffer): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  rmSync(`${path}.rejected.csv`, { force: true });
-  return path;
-}
+const { aFile } = importFilesDir('mezame-mapped-');
 
 /** An Excel export from a sales system whose headers the alias table does not know. */
 const SALES_SYSTEM_CUSTOMERS =
@@ -31,26 +18,13 @@ const SALES_SYSTEM_CUSTOMERS =
 const SALES_SYSTEM_ORDERS =
   '伝票No,得意先番号,伝票日付,税込金額\r\nD1,T001,2024/03/01,"12,000"\r\nD2,T002,2024/04/15,8800\r\n';
 
-const MODES = [
-  ...ENGINES.map((engine) => ({ engine, threads: false, label: engine })),
-  { engine: 'sqlite' as const, threads: true, label: 'sqlite, preparing on a worker thread' },
-];
-
-describe.each(MODES)('importFile with a column mapping on $label', ({ engine, threads }) => {
+describe.each(IMPORT_MODES)('importFile with a column mapping on $label', ({ engine, threads }) => {
   let database: TestDatabase;
   let storage: Storage;
   const tag = `${engine}-${threads}`;
   const run = (kind: ImportKind, path: string, options: ImportOptions = {}) =>
     importFile(storage, kind, path, { now, threads, ...options });
-  const count = async (table: 'customers' | 'orders' | 'events') =>
-    Number(
-      (
-        await storage.db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const count = (table: Parameters<typeof countRows>[1]) => countRows(storage, table);
 
   beforeEach(async () => {
     database = await createTestDatabase(engine);
