@@ -221,8 +221,7 @@ export async function seedDashboardRuns(storage: Storage, options: { summary: bo
         days_since_last_purchase, first_purchase_day, previous_status, newly_dormant)
       values (${r.id}, 2, ${RUN_2_AS_OF}, ${owner}, ${r.status}, ${RUN_2_AS_OF}, 3, 0, ${r.pAlive}, ${r.health},
         ${r.yearly}, ${r.reason}, ${r.rank}, ${r.ev}, 120, '2023-05-01',
-        ${options.summary ? r.before : null},
-        ${options.summary ? (enteredDormancy(r.before, r.status) ? 1 : 0) : null})`.execute(storage.db);
+        ${r.before}, ${enteredDormancy(r.before, r.status) ? 1 : 0})`.execute(storage.db);
   }
   // The history rows the run wrote for the customers whose status changed.
   for (const r of STATE_ROWS.filter((row) => row.before !== row.status)) {

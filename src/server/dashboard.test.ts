@@ -159,7 +159,7 @@ describe.each(ENGINES)('dashboard and reports API on %s', (engine) => {
       ['C001', 'active', 'early_dormant'],
       ['C002', 'at_risk', 'mid_dormant'],
     ]);
-    // Rows written before migration 014 (no marks, no summary): found by comparing with the previous run.
+    // Without a run summary: the same list.
     expect(await get<Body>('/api/dashboard/newly-dormant', 'viewer', 'rows')).toEqual(all);
     const tanaka = await get<Body>('/api/dashboard/newly-dormant', 'tanaka');
     expect(tanaka.total).toBe(2);

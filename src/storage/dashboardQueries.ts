@@ -4,8 +4,8 @@
  * the opportunity estimate, the at-risk head and the P(alive) distribution.
  *
  * Whole-company numbers come from the run summary `mezame analyze` stored (one row, however many
- * customers); a sales rep's numbers are computed from customer_state and customer_run_results
- * over the accounts they own (their share of the customers, through the owner index). Both paths
+ * customers); a sales rep's numbers are computed from customer_state (each row carries the
+ * previous run's status and a newly dormant mark) over the accounts they own (their share of the customers, through the owner index). Both paths
  * count the same things: without a summary, the company's numbers come from the rows too, and
  * the tests check they equal the summary's.
  */
@@ -127,16 +127,6 @@ function parseSummary(run: AnalysisRunRow): StoredSummary {
  * cross join makes SQLite start from the rep's customers (owner index) instead of walking a
  * status index over everyone; PostgreSQL plans it like an inner join.
  */
-/** Whether the latest run wrote previous_status and newly_dormant (migration 014 and later). */
-async function hasPreviousStatus(storage: Storage): Promise<boolean> {
-  const row = await adb(storage)
-    .selectFrom('customer_state')
-    .select('newly_dormant')
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined && row.newly_dormant !== null;
-}
-
 function scopedState(storage: Storage, scope: NonNullable<CustomerScope>) {
   return adb(storage)
     .selectFrom('customers as c')
@@ -325,14 +315,8 @@ async function countsFromRows(
   const reason = sql<string | null>`case when s.status in (${sql.join(
     [...LOST_STATUSES].map((st) => sql.lit(st)),
   )}) then coalesce(s.reason_category, 'unknown') end`;
-  // Rows since migration 014 carry the previous run's status; older ones join its results.
-  const withPrevious = (await hasPreviousStatus(storage))
-    ? base().select('s.previous_status as previous')
-    : base()
-        .leftJoin('customer_run_results as p', (join) =>
-          join.onRef('p.customer_id', '=', 's.customer_id').on('p.run_id', '=', previousRun?.run_id ?? -1),
-        )
-        .select('p.status as previous');
+  // Each row carries the previous run's status (migration 014).
+  const withPrevious = base().select('s.previous_status as previous');
   const columns = ['s.status', 's.rank', pAliveBin().as('bin'), reason.as('reason')] as const;
   let rows: {
     status: string;
@@ -553,113 +537,53 @@ export async function newlyDormantCustomers(
     };
   }
   const runRef = { run_id: run.id, as_of: run.as_of };
-  if (await hasPreviousStatus(storage)) {
-    // The run marked them (migration 014): the company's are one range of the (newly_dormant,
-    // yearly value) index, counted there too; a rep's are read whole from their accounts.
-    const base = () =>
-      (scope
-        ? scopedState(storage, scope)
-        : adb(storage)
-            .selectFrom('customer_state as s')
-            .innerJoin('customers as c', 'c.customer_id', 's.customer_id')
-            .where('c.merged_into', 'is', null)
-      ).where('s.newly_dormant', '=', 1);
-    const rows = await base()
-      .select([
-        's.customer_id',
-        'c.name',
-        'c.owner',
-        's.status',
-        's.previous_status',
-        's.rank',
-        's.reason_category',
-        's.expected_value',
-        's.yearly_value_yen',
-      ])
-      .orderBy(
-        storage.engine === 'postgres'
-          ? sql`s.yearly_value_yen desc nulls last`
-          : sql`s.yearly_value_yen desc`,
-      )
-      .orderBy('s.customer_id', 'desc')
-      .$if(scope === null, (q) => q.limit(limit))
-      .execute();
-    const total = scope
-      ? rows.length
-      : num(
-          (
-            await adb(storage)
-              .selectFrom('customer_state as s')
-              .where('s.newly_dormant', '=', 1)
-              .where('s.customer_id', 'not in', mergedCustomerIds(storage))
-              .select(sql<number | string>`count(*)`.as('n'))
-              .executeTakeFirst()
-          )?.n,
-        );
-    return {
-      run: runRef,
-      previous_run: previousRun,
-      total,
-      items: rows.slice(0, limit).map((r) => ({
-        ...r,
-        previous_status: r.previous_status ?? '',
-        expected_value: r.expected_value === null ? null : Number(r.expected_value),
-        yearly_value_yen: r.yearly_value_yen === null ? null : Number(r.yearly_value_yen),
-      })),
-    };
-  }
-  // Written before 014: from the run's history and the previous run's results.
-  // Entering a dormant status is a status change, so the run wrote a history row for each of
-  // these customers: starting from those rows reads only the changes, not every dormant customer.
-  // A sales rep's accounts are fewer than the changes, so theirs start from the owner index.
-  const fromHistory = scope === null && summary.history_skipped === false;
-  const base = () => {
-    const q = fromHistory
-      ? adb(storage)
-          .selectFrom('status_history as h')
-          .innerJoin('customer_state as s', 's.customer_id', 'h.customer_id')
+  // The run marked them (migration 014): the company's are one range of the (newly_dormant,
+  // yearly value) index, counted there too; a rep's are read whole from their accounts.
+  const base = () =>
+    (scope
+      ? scopedState(storage, scope)
+      : adb(storage)
+          .selectFrom('customer_state as s')
           .innerJoin('customers as c', 'c.customer_id', 's.customer_id')
-          .where('h.status', 'in', DORMANT)
-          .where('h.entered_at', '=', run.as_of)
           .where('c.merged_into', 'is', null)
-      : scope
-        ? scopedState(storage, scope)
-        : adb(storage)
+    ).where('s.newly_dormant', '=', 1);
+  const rows = await base()
+    .select([
+      's.customer_id',
+      'c.name',
+      'c.owner',
+      's.status',
+      's.previous_status',
+      's.rank',
+      's.reason_category',
+      's.expected_value',
+      's.yearly_value_yen',
+    ])
+    .orderBy(
+      storage.engine === 'postgres' ? sql`s.yearly_value_yen desc nulls last` : sql`s.yearly_value_yen desc`,
+    )
+    .orderBy('s.customer_id', 'desc')
+    .$if(scope === null, (q) => q.limit(limit))
+    .execute();
+  const total = scope
+    ? rows.length
+    : num(
+        (
+          await adb(storage)
             .selectFrom('customer_state as s')
-            .innerJoin('customers as c', 'c.customer_id', 's.customer_id')
-            .where('c.merged_into', 'is', null);
-    return q
-      .innerJoin('customer_run_results as p', (join) =>
-        join.onRef('p.customer_id', '=', 's.customer_id').on('p.run_id', '=', previousRun.run_id),
-      )
-      .where('s.status', 'in', DORMANT)
-      .where('p.status', 'not in', DORMANT);
-  };
-  const [total, rows] = await Promise.all([
-    base().select(sql<number | string>`count(*)`.as('n')).executeTakeFirst(),
-    base()
-      .select([
-        's.customer_id',
-        'c.name',
-        'c.owner',
-        's.status',
-        'p.status as previous_status',
-        's.rank',
-        's.reason_category',
-        's.expected_value',
-        's.yearly_value_yen',
-      ])
-      .orderBy(sql`coalesce(s.yearly_value_yen, 0)`, 'desc')
-      .orderBy('s.customer_id')
-      .limit(limit)
-      .execute(),
-  ]);
+            .where('s.newly_dormant', '=', 1)
+            .where('s.customer_id', 'not in', mergedCustomerIds(storage))
+            .select(sql<number | string>`count(*)`.as('n'))
+            .executeTakeFirst()
+        )?.n,
+      );
   return {
-    run: { run_id: run.id, as_of: run.as_of },
+    run: runRef,
     previous_run: previousRun,
-    total: num(total?.n),
-    items: rows.map((r) => ({
+    total,
+    items: rows.slice(0, limit).map((r) => ({
       ...r,
+      previous_status: r.previous_status ?? '',
       expected_value: r.expected_value === null ? null : Number(r.expected_value),
       yearly_value_yen: r.yearly_value_yen === null ? null : Number(r.yearly_value_yen),
     })),
