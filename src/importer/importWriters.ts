@@ -42,7 +42,7 @@ export interface ImportWriter {
 }
 
 export function importWriter(storage: Storage, kind: ImportKind): ImportWriter {
-  if (storage.sqlite) return new SqliteWriter(storage, storage.sqlite, IMPORT_TABLES[kind]);
+  if (storage.sqlite) return new SqliteWriter(storage.sqlite, IMPORT_TABLES[kind]);
   if (storage.pgPool) return new PostgresWriter(storage, storage.pgPool, IMPORT_TABLES[kind]);
   throw new Error('importWriter: the storage has neither a SQLite handle nor a PostgreSQL pool');
 }
@@ -160,7 +160,6 @@ class SqliteWriter implements ImportWriter {
   private checkpointBefore: number | null = null;
 
   constructor(
-    private readonly storage: Storage,
     private readonly sqlite: BetterSqlite3.Database,
     spec: ImportTable,
   ) {
@@ -283,7 +282,7 @@ class PostgresWriter implements ImportWriter {
   constructor(
     private readonly storage: Storage,
     private readonly pool: pg.Pool,
-    private readonly spec: ImportTable,
+    spec: ImportTable,
   ) {
     const names = spec.columns.map(([name]) => name);
     const rest = names.slice(1);
