@@ -7,8 +7,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLoginLink } from '../../src/server/auth.js';
 import { findUserByEmail } from '../../src/storage/accountQueries.js';
-import { PASSWORD, USERS } from '../serverFixture.js';
-import { type Harness, launchChromium, startHarness } from './browserHarness.js';
+import { USERS } from '../serverFixture.js';
+import { type Harness, launchChromium, signIn, startHarness } from './browserHarness.js';
 
 const importerAvailable = await import('../../src/importer/index.js').then(
   (m) => typeof m.importFile === 'function',
@@ -28,19 +28,11 @@ describe('the web app in Chromium', () => {
     await harness?.close();
   });
 
-  async function signIn(user: keyof typeof USERS): Promise<Page> {
-    const context = await browser.newContext({ locale: 'ja-JP', acceptDownloads: true });
-    const page = await context.newPage();
-    await page.goto(harness.url);
-    await page.getByLabel('ログインID（メールアドレス）').fill(USERS[user].email);
-    await page.getByLabel('パスワード').fill(PASSWORD);
-    await page.getByRole('button', { name: 'ログイン', exact: true }).click();
-    await page.getByRole('heading', { name: 'ダッシュボード' }).waitFor();
-    return page;
-  }
+  const signInAs = (user: keyof typeof USERS): Promise<Page> =>
+    signIn(browser, harness, user, { acceptDownloads: true });
 
   it('signs in with the form and shows the dashboard counts in Japanese', async () => {
-    const page = await signIn('admin');
+    const page = await signInAs('admin');
     const stats = await page.locator('.stat').allInnerTexts();
     expect(stats.join('|')).toContain('顧客数\n4');
     expect(stats.join('|')).toContain('￥563,000');
@@ -73,7 +65,7 @@ describe('the web app in Chromium', () => {
   });
 
   it('opens a customer 360 view from the list: contacts who left, order chart, timeline', async () => {
-    const page = await signIn('marketer');
+    const page = await signInAs('marketer');
     await page.getByRole('link', { name: '顧客', exact: true }).click();
     await page.getByTestId('customer-table').waitFor();
     expect(await page.locator('[data-testid=customer-table] tbody tr').count()).toBe(4);
@@ -94,7 +86,7 @@ describe('the web app in Chromium', () => {
   });
 
   it('overrides the reason and shows who set it', async () => {
-    const page = await signIn('tanaka');
+    const page = await signInAs('tanaka');
     await page.goto(`${harness.url}/customers/C002`);
     await page.getByTestId('reason-panel').waitFor();
     await page.locator('select[name=category]').selectOption('price');
@@ -115,7 +107,7 @@ describe('the web app in Chromium', () => {
   });
 
   it("keeps a sales rep out of another rep's customer, in the UI and the API", async () => {
-    const page = await signIn('tanaka');
+    const page = await signInAs('tanaka');
     await page.getByRole('link', { name: '顧客', exact: true }).click();
     await page.getByTestId('customer-table').waitFor();
     const names = await page.locator('[data-testid=customer-table] tbody tr td:nth-child(2)').allInnerTexts();
@@ -135,7 +127,7 @@ describe('the web app in Chromium', () => {
   });
 
   it('switches to English and keeps the choice after a reload', async () => {
-    const page = await signIn('admin');
+    const page = await signInAs('admin');
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     await page.reload();
@@ -147,7 +139,7 @@ describe('the web app in Chromium', () => {
   });
 
   it('creates an ingest API token in settings, pushes an order with it, and revokes it', async () => {
-    const page = await signIn('admin');
+    const page = await signInAs('admin');
     await page.getByRole('link', { name: 'APIトークン' }).click();
     await page.locator('input[name=token-name]').fill('ECサイト連携');
     await page.getByRole('button', { name: '発行', exact: true }).click();
@@ -180,7 +172,7 @@ describe('the web app in Chromium', () => {
       ].join('\n');
       const file = join(harness.dir, '新規顧客.csv');
       writeFileSync(file, `${csv}\n`);
-      const page = await signIn('marketer');
+      const page = await signInAs('marketer');
       await page.getByRole('link', { name: 'インポート' }).click();
       await page.locator('select[name=kind]').selectOption('customers');
       await page.locator('input[name=file]').setInputFiles(file);

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 import { type RunningServer, startServer } from '../../src/server/index.js';
 import { hashPassword } from '../../src/server/passwords.js';
 import { insertUser } from '../../src/storage/accountQueries.js';
@@ -96,4 +96,21 @@ export async function startHarness(): Promise<Harness> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Signs in as one of the seeded users in a new Japanese browser context; the dashboard is shown. */
+export async function signIn(
+  browser: Browser,
+  harness: Harness,
+  user: keyof typeof USERS,
+  options: BrowserContextOptions = {},
+): Promise<Page> {
+  const context = await browser.newContext({ locale: 'ja-JP', ...options });
+  const page = await context.newPage();
+  await page.goto(harness.url);
+  await page.getByLabel('ログインID（メールアドレス）').fill(USERS[user].email);
+  await page.getByLabel('パスワード').fill(PASSWORD);
+  await page.getByRole('button', { name: 'ログイン', exact: true }).click();
+  await page.getByRole('heading', { name: 'ダッシュボード' }).waitFor();
+  return page;
 }

@@ -6,8 +6,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getChannelConfig } from '../../src/storage/settingsQueries.js';
-import { PASSWORD, USERS } from '../serverFixture.js';
-import { type Harness, launchChromium, startHarness } from './browserHarness.js';
+import { USERS } from '../serverFixture.js';
+import { type Harness, launchChromium, signIn, startHarness } from './browserHarness.js';
 
 describe('channel settings in Chromium', () => {
   let harness: Harness;
@@ -22,19 +22,10 @@ describe('channel settings in Chromium', () => {
     await harness?.close();
   });
 
-  async function signIn(user: keyof typeof USERS): Promise<Page> {
-    const context = await browser.newContext({ locale: 'ja-JP' });
-    const page = await context.newPage();
-    await page.goto(harness.url);
-    await page.getByLabel('ログインID（メールアドレス）').fill(USERS[user].email);
-    await page.getByLabel('パスワード').fill(PASSWORD);
-    await page.getByRole('button', { name: 'ログイン', exact: true }).click();
-    await page.getByRole('heading', { name: 'ダッシュボード' }).waitFor();
-    return page;
-  }
+  const signInAs = (user: keyof typeof USERS): Promise<Page> => signIn(browser, harness, user);
 
   it('lets a marketer change a visit cost and a consent rule, and shows a wrong value at its field', async () => {
-    const page = await signIn('marketer');
+    const page = await signInAs('marketer');
     await page.getByRole('link', { name: 'チャネルと同意', exact: true }).click();
     await page.getByRole('heading', { name: 'チャネルと同意' }).waitFor();
     const visitCost = page.locator('input[name="channels.visit.cost_yen"]');
@@ -84,7 +75,7 @@ describe('channel settings in Chromium', () => {
   });
 
   it('shows the settings to a viewer without letting them change anything', async () => {
-    const page = await signIn('viewer');
+    const page = await signInAs('viewer');
     await page.goto(`${harness.url}/settings/channels`);
     await page.getByRole('heading', { name: 'チャネルと同意' }).waitFor();
     await expect(page.locator('input[name="channels.visit.cost_yen"]').isDisabled()).resolves.toBe(true);

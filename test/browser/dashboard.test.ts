@@ -5,8 +5,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDashboardRuns } from '../dashboardFixture.js';
-import { PASSWORD, USERS } from '../serverFixture.js';
-import { type Harness, launchChromium, startHarness } from './browserHarness.js';
+import { USERS } from '../serverFixture.js';
+import { type Harness, launchChromium, signIn, startHarness } from './browserHarness.js';
 
 describe('dashboard and reasons report in Chromium', () => {
   let harness: Harness;
@@ -22,20 +22,14 @@ describe('dashboard and reasons report in Chromium', () => {
     await harness?.close();
   });
 
-  async function signIn(user: keyof typeof USERS): Promise<Page> {
-    const context = await browser.newContext({ locale: 'ja-JP' });
-    const page = await context.newPage();
-    await page.goto(harness.url);
-    await page.getByLabel('ログインID（メールアドレス）').fill(USERS[user].email);
-    await page.getByLabel('パスワード').fill(PASSWORD);
-    await page.getByRole('button', { name: 'ログイン', exact: true }).click();
-    await page.getByRole('heading', { name: 'ダッシュボード' }).waitFor();
+  async function signInAs(user: keyof typeof USERS): Promise<Page> {
+    const page = await signIn(browser, harness, user);
     await page.getByTestId('status-changes').waitFor();
     return page;
   }
 
   it('shows the status changes since the last run, newly dormant, top reasons and the opportunity', async () => {
-    const page = await signIn('marketer');
+    const page = await signInAs('marketer');
     await expect(page.getByTestId('analysis-run').innerText()).resolves.toBe(
       '分析基準日: 2026年11月22日（前回（2026年10月22日）の分析と比較）',
     );
@@ -78,7 +72,7 @@ describe('dashboard and reasons report in Chromium', () => {
   });
 
   it("shows a sales rep only their own accounts' numbers", async () => {
-    const page = await signIn('tanaka');
+    const page = await signInAs('tanaka');
     await expect(page.getByTestId('change-active').innerText()).resolves.toBe('−1');
     await expect(page.getByTestId('opportunity').innerText()).resolves.toContain('￥30,000');
     const reasons = page.getByTestId('top-reasons');
@@ -99,7 +93,7 @@ describe('dashboard and reasons report in Chromium', () => {
   });
 
   it('switches the reasons report between breakdowns and lists customers whose reason is resolved', async () => {
-    const page = await signIn('admin');
+    const page = await signInAs('admin');
     await page.getByRole('link', { name: '休眠理由レポート', exact: true }).click();
     await page.getByRole('heading', { name: '休眠・離反の理由レポート' }).waitFor();
     await expect(page.getByTestId('reasons-totals').innerText()).resolves.toContain(
@@ -135,7 +129,7 @@ describe('dashboard and reasons report in Chromium', () => {
   });
 
   it('shows the opportunity assumptions as `mezame analyze` states them in English', async () => {
-    const page = await signIn('viewer');
+    const page = await signInAs('viewer');
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     await expect(page.getByTestId('opportunity-assumptions').innerText()).resolves.toContain(

@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, USERS } from '../serverFixture.js';
-import { type Harness, launchChromium, startHarness } from './browserHarness.js';
+import { type Harness, launchChromium, signIn, startHarness } from './browserHarness.js';
 
 const importerAvailable = await import('../../src/importer/index.js').then(
   (m) => typeof m.importFile === 'function',
@@ -38,13 +37,7 @@ describe.skipIf(!importerAvailable)('column mapping on the import screen in Chro
     const file = join(harness.dir, '得意先マスタ.csv');
     writeFileSync(file, iconv.encode(`${csv}\r\n`, 'cp932'));
 
-    const context = await browser.newContext({ locale: 'ja-JP' });
-    const page = await context.newPage();
-    await page.goto(harness.url);
-    await page.getByLabel('ログインID（メールアドレス）').fill(USERS.marketer.email);
-    await page.getByLabel('パスワード').fill(PASSWORD);
-    await page.getByRole('button', { name: 'ログイン', exact: true }).click();
-    await page.getByRole('heading', { name: 'ダッシュボード' }).waitFor();
+    const page = await signIn(browser, harness, 'marketer');
     await page.getByRole('link', { name: 'インポート' }).click();
     await page.locator('select[name=kind]').selectOption('customers');
     await page.locator('input[name=file]').setInputFiles(file);
@@ -91,6 +84,6 @@ describe.skipIf(!importerAvailable)('column mapping on the import screen in Chro
       { customer_id: 'X002', name: '有限会社やまびこ', prefecture: '長野県' },
       { customer_id: 'X003', name: 'さくら工房', prefecture: '京都府' },
     ]);
-    await context.close();
+    await page.context().close();
   });
 });

@@ -5,9 +5,9 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, USERS } from '../serverFixture.js';
+import { USERS } from '../serverFixture.js';
 import { seedTaskState } from '../taskFixture.js';
-import { type Harness, launchChromium, startHarness } from './browserHarness.js';
+import { type Harness, launchChromium, signIn, startHarness } from './browserHarness.js';
 
 const SEGMENT = '初期休眠・高期待値';
 
@@ -27,22 +27,13 @@ describe('segments in Chromium', () => {
     await harness?.close();
   });
 
-  async function signIn(user: keyof typeof USERS): Promise<Page> {
-    const context = await browser.newContext({ locale: 'ja-JP' });
-    const page = await context.newPage();
-    await page.goto(harness.url);
-    await page.getByLabel('ログインID（メールアドレス）').fill(USERS[user].email);
-    await page.getByLabel('パスワード').fill(PASSWORD);
-    await page.getByRole('button', { name: 'ログイン', exact: true }).click();
-    await page.getByRole('heading', { name: 'ダッシュボード' }).waitFor();
-    return page;
-  }
+  const signInAs = (user: keyof typeof USERS): Promise<Page> => signIn(browser, harness, user);
 
   const liveCount = (page: Page, count: number) =>
     page.locator(`[data-testid=segment-count][data-count="${count}"]`).waitFor();
 
   it('builds a segment with a live count, shows a range error at its field, saves it and lists it', async () => {
-    const page = await signIn('marketer');
+    const page = await signInAs('marketer');
     await page.getByRole('link', { name: 'セグメント', exact: true }).click();
     await page.getByRole('heading', { name: 'セグメント', exact: true }).waitFor();
     await page.getByText('まだセグメントはありません').waitFor();
@@ -94,7 +85,7 @@ describe('segments in Chromium', () => {
       ['tanaka', '1'],
       ['suzuki', '0'],
     ] as const) {
-      const page = await signIn(user);
+      const page = await signInAs(user);
       await page.goto(`${harness.url}/segments`);
       const row = page.getByTestId('segment-row').filter({ hasText: SEGMENT });
       await row.waitFor();
@@ -110,7 +101,7 @@ describe('segments in Chromium', () => {
   });
 
   it('lets a marketer change a segment on its page and delete it', async () => {
-    const page = await signIn('marketer');
+    const page = await signInAs('marketer');
     await page.goto(`${harness.url}/segments`);
     await page.getByTestId('segment-row').getByRole('link', { name: SEGMENT }).click();
     await page.getByRole('button', { name: '条件を編集' }).click();

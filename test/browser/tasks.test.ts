@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addBusinessDays } from '../../src/core/act/followUp.js';
 import { japanDay } from '../../src/server/routes/taskRoutes.js';
 import { generateTasks, listTasks } from '../../src/storage/taskQueries.js';
-import { PASSWORD, USERS } from '../serverFixture.js';
+import type { USERS } from '../serverFixture.js';
 import { seedTaskState } from '../taskFixture.js';
-import { type Harness, launchChromium, startHarness } from './browserHarness.js';
+import { type Harness, launchChromium, signIn, startHarness } from './browserHarness.js';
 
 function japaneseDate(day: string): string {
   const [y, m, d] = day.split('-');
@@ -32,19 +32,10 @@ describe('tasks and settings in Chromium', () => {
     await harness?.close();
   });
 
-  async function signIn(user: keyof typeof USERS): Promise<Page> {
-    const context = await browser.newContext({ locale: 'ja-JP' });
-    const page = await context.newPage();
-    await page.goto(harness.url);
-    await page.getByLabel('ログインID（メールアドレス）').fill(USERS[user].email);
-    await page.getByLabel('パスワード').fill(PASSWORD);
-    await page.getByRole('button', { name: 'ログイン', exact: true }).click();
-    await page.getByRole('heading', { name: 'ダッシュボード' }).waitFor();
-    return page;
-  }
+  const signInAs = (user: keyof typeof USERS): Promise<Page> => signIn(browser, harness, user);
 
   it('lets a sales rep log a call outcome and shows the follow-up task', async () => {
-    const page = await signIn('tanaka');
+    const page = await signInAs('tanaka');
     await page.getByRole('link', { name: 'タスク', exact: true }).click();
     await page.getByTestId('task-list').waitFor();
     const call = page.locator('[data-testid=task][data-customer-id=C001]');
@@ -71,7 +62,7 @@ describe('tasks and settings in Chromium', () => {
   });
 
   it("does not show a rep another rep's task, and the API refuses it", async () => {
-    const page = await signIn('tanaka');
+    const page = await signInAs('tanaka');
     await page.goto(`${harness.url}/tasks`);
     await page.getByTestId('task-list').waitFor();
     await page.locator('select[name=status]').selectOption('all');
@@ -101,7 +92,7 @@ describe('tasks and settings in Chromium', () => {
   });
 
   it('shows a visit route for the day', async () => {
-    const page = await signIn('tanaka');
+    const page = await signInAs('tanaka');
     await page.goto(`${harness.url}/tasks`);
     await page.getByRole('tab', { name: '訪問ルート' }).click();
     await page.getByTestId('route-stops').waitFor();
@@ -110,7 +101,7 @@ describe('tasks and settings in Chromium', () => {
   });
 
   it('lets a marketer change a scoring weight, and shows the error of an invalid value at its field', async () => {
-    const page = await signIn('marketer');
+    const page = await signInAs('marketer');
     await page.getByRole('link', { name: 'スコアリング', exact: true }).click();
     const pastValue = page.locator('input[name="weights.past_value"]');
     await expect(pastValue.inputValue()).resolves.toBe('5');
@@ -136,7 +127,7 @@ describe('tasks and settings in Chromium', () => {
   });
 
   it('shows the dormancy levels in words and applies the data suggestion', async () => {
-    const page = await signIn('marketer');
+    const page = await signInAs('marketer');
     await page.getByRole('link', { name: '休眠定義', exact: true }).click();
     await page.getByTestId('definition-levels').waitFor();
     expect(await page.getByTestId('definition-levels').innerText()).toContain('要注意');
