@@ -12,6 +12,7 @@ import * as m011 from './011_dashboard_indexes.js';
 import * as m012 from './012_list_sort_indexes.js';
 import * as m013 from './013_customer_search.js';
 import * as m014 from './014_newly_dormant.js';
+import * as m015 from './015_journeys.js';
 import type { Engine } from './columns.js';
 
 export type { Engine } from './columns.js';
@@ -38,4 +39,5 @@ export const migrations: Record<string, EngineMigration> = {
   '012_list_sort_indexes': m012,
   '013_customer_search': m013,
   '014_newly_dormant': m014,
+  '015_journeys': m015,
 };
