@@ -9,13 +9,17 @@ import { DashboardScreen } from './screens/DashboardScreen';
 import { ChannelSettingsScreen } from './screens/ChannelSettingsScreen';
 import { DefinitionSettingsScreen } from './screens/DefinitionSettingsScreen';
 import { ImportScreen } from './screens/ImportScreen';
+import { JourneyScreen } from './screens/JourneyScreen';
+import { JourneysScreen } from './screens/JourneysScreen';
 import { LinkLoginScreen } from './screens/LinkLoginScreen';
 import { LoginScreen } from './screens/LoginScreen';
 import { NewlyDormantScreen } from './screens/NewlyDormantScreen';
+import { OutboxScreen } from './screens/OutboxScreen';
 import { ReasonsReportScreen } from './screens/ReasonsReportScreen';
 import { ScoringSettingsScreen } from './screens/ScoringSettingsScreen';
 import { SegmentsScreen } from './screens/SegmentsScreen';
 import { TasksScreen } from './screens/TasksScreen';
+import { TemplatesScreen } from './screens/TemplatesScreen';
 import { TokensScreen } from './screens/TokensScreen';
 import { UsersScreen } from './screens/UsersScreen';
 
@@ -58,6 +62,9 @@ function Shell() {
   const { user } = session;
   const customerMatch = /^\/customers\/(.+)$/.exec(path);
   const segmentMatch = /^\/segments\/(\d+)$/.exec(path);
+  const journeyMatch = /^\/journeys\/([^/]+)$/.exec(path);
+  const templateMatch = /^\/templates\/([^/]+)\/([^/]+)$/.exec(path);
+  const isRep = user.role === 'sales_rep';
   let screen: ReactElement;
   if (customerMatch?.[1]) screen = <CustomerScreen id={decodeURIComponent(customerMatch[1])} user={user} />;
   else if (path === '/customers') screen = <CustomersScreen />;
@@ -67,6 +74,20 @@ function Shell() {
   else if (path === '/import' && (user.role === 'admin' || user.role === 'marketer'))
     screen = <ImportScreen />;
   else if (path === '/tasks') screen = <TasksScreen user={user} />;
+  else if (path === '/journeys' && !isRep) screen = <JourneysScreen user={user} />;
+  else if (journeyMatch?.[1] && !isRep)
+    screen = <JourneyScreen key={journeyMatch[1]} id={decodeURIComponent(journeyMatch[1])} user={user} />;
+  else if (path === '/templates' && !isRep) screen = <TemplatesScreen key="list" user={user} />;
+  else if (templateMatch?.[1] && templateMatch[2] && !isRep)
+    screen = (
+      <TemplatesScreen
+        key={path}
+        user={user}
+        id={decodeURIComponent(templateMatch[1])}
+        locale={decodeURIComponent(templateMatch[2])}
+      />
+    );
+  else if (path === '/outbox') screen = <OutboxScreen user={user} />;
   else if (path === '/reports/reasons') screen = <ReasonsReportScreen />;
   else if (path === '/dashboard/newly-dormant') screen = <NewlyDormantScreen />;
   else if (path === '/settings/definition') screen = <DefinitionSettingsScreen user={user} />;

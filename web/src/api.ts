@@ -3,6 +3,19 @@
  * one error type carrying the server's code, message and field.
  */
 import type {
+  JourneyDetail,
+  JourneyFormat,
+  JourneySimulation,
+  JourneySummary,
+  JourneyValidation,
+  MessageTemplate,
+  OutboxList,
+  OutboxMessageDetail,
+  RenderedMessage,
+  RunnerResult,
+  TemplateSummary,
+} from './actTypes';
+import type {
   AtRiskOrder,
   DashboardAnalysis,
   NewlyDormantList,
@@ -534,4 +547,41 @@ export const api = {
     request<{ ok: true; id: number; name: string }>('DELETE', `/api/segments/${id}`),
   loginLink: (id: number) =>
     request<{ path: string; expires_at: string }>('POST', `/api/users/${id}/login-link`),
+  journeys: () => request<{ journeys: JourneySummary[] }>('GET', '/api/journeys'),
+  journey: (id: string) => request<JourneyDetail>('GET', `/api/journeys/${encodeURIComponent(id)}`),
+  validateJourney: (source: string, format: JourneyFormat) =>
+    request<JourneyValidation>('POST', '/api/journeys/validate', { source, format }),
+  saveJourney: (id: string, source: string, format: JourneyFormat) =>
+    request<{ journey: JourneyDetail['journey'] }>('PUT', `/api/journeys/${encodeURIComponent(id)}`, {
+      source,
+      format,
+    }),
+  setJourneyEnabled: (id: string, enabled: boolean) =>
+    request<{ journey: JourneyDetail['journey'] }>(
+      'POST',
+      `/api/journeys/${encodeURIComponent(id)}/${enabled ? 'enable' : 'disable'}`,
+    ),
+  simulateJourney: (id: string) =>
+    request<JourneySimulation>('POST', `/api/journeys/${encodeURIComponent(id)}/simulate`, {}),
+  enrolJourney: (id: string, customerIds: string[]) =>
+    request<{ enrolled: number; skipped: number }>('POST', `/api/journeys/${encodeURIComponent(id)}/enrol`, {
+      customer_ids: customerIds,
+    }),
+  runJourneys: () => request<RunnerResult>('POST', '/api/journeys/run', {}),
+  templates: () => request<{ templates: TemplateSummary[] }>('GET', '/api/templates'),
+  template: (id: string, locale: string) =>
+    request<{ template: MessageTemplate; shipped: MessageTemplate | null }>(
+      'GET',
+      `/api/templates/${encodeURIComponent(id)}/${encodeURIComponent(locale)}`,
+    ),
+  saveTemplate: (template: MessageTemplate) =>
+    request<{ template: MessageTemplate }>(
+      'PUT',
+      `/api/templates/${encodeURIComponent(template.id)}/${encodeURIComponent(template.locale)}`,
+      template,
+    ),
+  previewTemplate: (template: MessageTemplate, customerId: string) =>
+    request<RenderedMessage>('POST', '/api/templates/preview', { template, customer_id: customerId }),
+  outbox: (query: URLSearchParams) => request<OutboxList>('GET', `/api/outbox?${query}`),
+  outboxMessage: (id: number) => request<{ message: OutboxMessageDetail }>('GET', `/api/outbox/${id}`),
 };

@@ -36,6 +36,9 @@ export function Layout({
           {item('/segments', t('nav.segments'))}
           {item('/tasks', t('nav.tasks'))}
           {item('/reports/reasons', t('nav.reasons'))}
+          {user.role !== 'sales_rep' && item('/journeys', t('nav.journeys'))}
+          {user.role !== 'sales_rep' && item('/templates', t('nav.templates'))}
+          {item('/outbox', t('nav.outbox'))}
           {canImport && item('/import', t('nav.import'))}
           {user.role !== 'sales_rep' && item('/settings/definition', t('nav.definition'))}
           {user.role !== 'sales_rep' && item('/settings/scoring', t('nav.scoring'))}
