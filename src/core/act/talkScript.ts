@@ -45,13 +45,15 @@ export interface TalkScripts {
   en: TalkScript;
 }
 
-function jaDay(day: string): string {
+/** 'YYYY-MM-DD' as 2024年3月5日. */
+export function jaDay(day: string): string {
   const [y, m, d] = day.split('-');
   return `${Number(y)}年${Number(m)}月${Number(d)}日`;
 }
 
 const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-function enDay(day: string): string {
+/** 'YYYY-MM-DD' as 5 Mar 2024. */
+export function enDay(day: string): string {
   const [y, m, d] = day.split('-');
   return `${Number(d)} ${EN_MONTHS[Number(m) - 1] ?? m} ${y}`;
 }
