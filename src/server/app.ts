@@ -24,11 +24,13 @@ import { registerDashboardRoutes } from './routes/dashboardRoutes.js';
 import { registerReportRoutes } from './routes/reportRoutes.js';
 import { IMPORT_CONTENT_TYPES, registerImportRoutes } from './routes/importRoutes.js';
 import { registerIngestRoutes } from './routes/ingestRoutes.js';
+import { registerOutboxRoutes } from './routes/outboxRoutes.js';
 import { registerPlanRoutes } from './routes/planRoutes.js';
 import { registerSegmentRoutes } from './routes/segmentRoutes.js';
 import { registerSettingsRoutes } from './routes/settingsRoutes.js';
 import { registerTaskRoutes } from './routes/taskRoutes.js';
 import { registerTokenRoutes } from './routes/tokenRoutes.js';
+import { registerTrackingRoutes, TRACKING_FORM_TYPES } from './routes/trackingRoutes.js';
 import { registerUserRoutes } from './routes/userRoutes.js';
 import { RouteTable, type ServerDeps } from './routeTable.js';
 import { SummaryCache } from './summaryCache.js';
@@ -47,7 +49,7 @@ export interface MezameServer {
   /** Every API route as declared (method, url, access), for tests and docs. */
   routes: RouteTable;
   imports: ImportJobs;
-  /** `METHOD /api/...` of every API route Fastify registered. */
+  /** `METHOD /api/...` of every API route Fastify registered (and of the public /t/ tracking routes). */
   registeredRoutes: readonly string[];
   /** Starts computing the company dashboard, so the first visitor does not wait for it. */
   warmCaches(): void;
@@ -72,11 +74,13 @@ export async function buildServer(options: BuildServerOptions): Promise<MezameSe
     },
     bodyLimit: 16 * 1024 * 1024,
     trustProxy: false,
+    // A tracking link's token carries its signed target URL: far longer than the default 100.
+    routerOptions: { maxParamLength: 8192 },
   });
   // Every API route as Fastify registered it: the OpenAPI test checks the document against it.
   const registered: string[] = [];
   app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith('/api/')) return;
+    if (!route.url.startsWith('/api/') && !route.url.startsWith('/t/')) return;
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD') registered.push(`${method} ${route.url}`);
     }
@@ -86,6 +90,12 @@ export async function buildServer(options: BuildServerOptions): Promise<MezameSe
   await app.register(fastifyRateLimit, { global: false });
   // Uploads are streamed to disk by the import route, never buffered.
   app.addContentTypeParser(IMPORT_CONTENT_TYPES, (_request, payload, done) => done(null, payload));
+  // One-click unsubscribe forms (RFC 8058) arrive as text; the tracking route alone reads them.
+  app.addContentTypeParser(
+    TRACKING_FORM_TYPES,
+    { parseAs: 'string', bodyLimit: 64 * 1024 },
+    (_r, body, done) => done(null, body),
+  );
   app.addHook('onSend', async (_request, reply, payload) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
       if (!reply.hasHeader(name)) reply.header(name, value);
@@ -113,6 +123,8 @@ export async function buildServer(options: BuildServerOptions): Promise<MezameSe
   registerSettingsRoutes(routes, deps);
   registerSegmentRoutes(routes, deps);
   registerPlanRoutes(routes, deps);
+  registerOutboxRoutes(routes, deps);
+  registerTrackingRoutes(routes, deps);
   routes.define(
     {
       method: 'GET',

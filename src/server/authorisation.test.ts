@@ -9,6 +9,8 @@ import { seedTaskState } from '../../test/taskFixture.js';
 import { DEFAULT_DEFINITION } from '../core/detect/dormancyDefinition.js';
 import { DEFAULT_CHANNEL_CONFIG } from '../core/prioritise/channelConfig.js';
 import { DEFAULT_SCORING_CONFIG } from '../core/prioritise/scoringModel.js';
+import { actDb } from '../storage/journeyTables.js';
+import { insertMessages } from '../storage/messageQueries.js';
 import { saveSegment } from '../storage/segmentQueries.js';
 import { generateTasks } from '../storage/taskQueries.js';
 
@@ -51,6 +53,9 @@ const signedInOnly = (admin: number, marketer: number, rep: number, viewer: numb
   readToken: read,
   ingestToken: 403,
 });
+
+const everyone = (status: number): Record<Caller, number> =>
+  Object.fromEntries(CALLERS.map((caller) => [caller, status])) as Record<Caller, number>;
 
 const CASES: Case[] = [
   {
@@ -108,6 +113,12 @@ const CASES: Case[] = [
     name: 'reasons report',
     method: 'GET',
     url: '/api/reports/reasons?by=owner',
+    expect: signedInOnly(200, 200, 200, 200, 200),
+  },
+  {
+    name: 'cohort report',
+    method: 'GET',
+    url: '/api/reports/cohorts',
     expect: signedInOnly(200, 200, 200, 200, 200),
   },
   {
@@ -314,6 +325,30 @@ const CASES: Case[] = [
     url: '/api/segments/999',
     expect: signedInOnly(404, 404, 403, 403),
   },
+  // Outbox message 1 is 田中's C001, message 2 鈴木's C003 (inserted in beforeAll).
+  {
+    name: 'list the outbox',
+    method: 'GET',
+    url: '/api/outbox',
+    expect: signedInOnly(200, 200, 200, 200, 200),
+  },
+  {
+    name: 'own outbox message',
+    method: 'GET',
+    url: '/api/outbox/1',
+    expect: signedInOnly(200, 200, 200, 200, 200),
+  },
+  {
+    name: "another rep's outbox message",
+    method: 'GET',
+    url: '/api/outbox/2',
+    expect: signedInOnly(200, 200, 404, 200, 200),
+  },
+  // Public tracking routes: the token decides, never the caller (a bad token here).
+  { name: 'open pixel', method: 'GET', url: '/t/o/bad.token', expect: everyone(200) },
+  { name: 'click-through', method: 'GET', url: '/t/c/bad.token', expect: everyone(400) },
+  { name: 'unsubscribe page', method: 'GET', url: '/t/u/bad.token', expect: everyone(400) },
+  { name: 'unsubscribe', method: 'POST', url: '/t/u/bad.token', expect: everyone(400) },
   {
     name: 'who am I',
     method: 'GET',
@@ -352,6 +387,27 @@ describe.each(ENGINES)('API authorisation on %s', (engine) => {
       createdBy: 'test',
       at: '2026-11-22',
     });
+    const message = (customerId: string) => ({
+      idempotency_key: `winback-basic:${customerId}:day1`,
+      customer_id: customerId,
+      journey_id: 'winback-basic',
+      step_id: 'day1',
+      template_id: 'winback-value-email',
+      channel: 'email' as const,
+      locale: 'ja',
+      to_address: `${customerId.toLowerCase()}@example.jp`,
+      subject: 'ご無沙汰しております',
+      body_text: '本文',
+      body_html: null,
+      status: 'held' as const,
+      status_reason: null,
+      variant: null,
+      coupon_code: null,
+      coupon_expires: null,
+      created_at: '2026-11-20T00:00:00.000Z',
+      due_at: '2026-11-20T00:00:00.000Z',
+    });
+    await insertMessages(actDb(t.storage), [message('C001'), message('C003')]);
     for (const user of ['admin', 'marketer', 'tanaka', 'viewer'] as const)
       sessions.set(user, await t.login(user));
     const admin = sessions.get('admin');
@@ -383,7 +439,10 @@ describe.each(ENGINES)('API authorisation on %s', (engine) => {
           ...(c.headers ? { headers: c.headers } : {}),
         });
         expect(response.statusCode, response.body).toBe(c.expect[caller]);
-        if (response.statusCode >= 400) {
+        if (c.url.startsWith('/t/')) {
+          // Tracking links are opened by people and mail clients: a page or an image, never JSON.
+          expect(response.headers['content-type']).toMatch(/^(text\/html|image\/gif)/);
+        } else if (response.statusCode >= 400) {
           expect(response.json<{ error: { code: string } }>().error.code).toMatch(/^[a-z_]+$/);
         }
       });
@@ -398,6 +457,8 @@ describe.each(ENGINES)('API authorisation on %s', (engine) => {
             .replace(/\?.*$/, '')
             .replace(/\/tasks\/\d+\//, '/tasks/:id/')
             .replace(/\/segments\/\d+$/, '/segments/:id')
+            .replace(/\/outbox\/\d+$/, '/outbox/:id')
+            .replace(/^\/t\/([ocu])\/.+$/, '/t/$1/:token')
             .replace(/\/imports\/customers\//, '/imports/:kind/')
             .replace(/C00\d|\/5(\/|$)|[0-9a-f-]{36}/g, (m) =>
               m.startsWith('/5') ? `/:id${m.slice(2)}` : ':id',

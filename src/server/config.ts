@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { AppError } from '../core/errors.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -34,9 +35,56 @@ export const ServerConfig = z.object({
   dashboardCacheMs: z.number().int().min(0).default(300_000),
   /** Largest ingestion batch (rows per request). */
   maxIngestBatch: z.number().int().positive().default(5000),
+  /**
+   * The address customers reach this server at (tracking links, unsubscribe links in messages);
+   * unset: the address the server listens on, which is right for a laptop and wrong behind a proxy.
+   */
+  publicUrl: z
+    .url({ protocol: /^https?$/, error: 'expected an http(s) URL like https://mezame.example.jp' })
+    .optional(),
+  /** Seconds between two journey runs (enrol, advance, send) while serving; 0: never. */
+  journeyIntervalS: z.number().int().min(0).default(60),
+  /**
+   * Requests per client address per window on each public tracking route (/t/…). Generous: a
+   * mail provider's image proxy fetches the pixels of many recipients from one address.
+   */
+  trackingRateLimit: z
+    .object({ max: z.number().int().positive(), windowMs: z.number().int().positive() })
+    .default({ max: 600, windowMs: 60_000 }),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 
 export function parseServerConfig(input: z.input<typeof ServerConfig> = {}): Readonly<ServerConfig> {
   return Object.freeze(ServerConfig.parse(input));
+}
+
+/**
+ * The server settings the environment gives: MEZAME_PUBLIC_URL and MEZAME_JOURNEY_INTERVAL_S.
+ * Read once at start; a wrong value stops the start with the variable's name.
+ */
+export function serverConfigFromEnv(env: NodeJS.ProcessEnv): Partial<z.input<typeof ServerConfig>> {
+  const out: Partial<z.input<typeof ServerConfig>> = {};
+  const publicUrl = env.MEZAME_PUBLIC_URL?.trim();
+  if (publicUrl) {
+    const parsed = ServerConfig.shape.publicUrl.safeParse(publicUrl);
+    if (!parsed.success) {
+      throw new AppError(
+        'invalid_input',
+        `MEZAME_PUBLIC_URL: expected an http(s) URL like https://mezame.example.jp, got '${publicUrl}'`,
+      );
+    }
+    out.publicUrl = publicUrl;
+  }
+  const interval = env.MEZAME_JOURNEY_INTERVAL_S?.trim();
+  if (interval) {
+    const seconds = Number(interval);
+    if (!/^\d+$/.test(interval) || !Number.isSafeInteger(seconds)) {
+      throw new AppError(
+        'invalid_input',
+        `MEZAME_JOURNEY_INTERVAL_S: expected whole seconds (0 turns the journey runs off), got '${interval}'`,
+      );
+    }
+    out.journeyIntervalS = seconds;
+  }
+  return out;
 }
