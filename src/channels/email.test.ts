@@ -29,13 +29,26 @@ interface Received {
   raw: string;
 }
 
-/** A real SMTP server on 127.0.0.1:<random>; `rcptReply` makes it refuse every recipient. */
-async function startSmtp(rcptReply?: { code: number; message: string }) {
+/**
+ * A real SMTP server on 127.0.0.1:<random>, without TLS; `rcptReply` makes it refuse every
+ * recipient; `login` makes it demand AUTH with these credentials.
+ */
+async function startSmtp(
+  rcptReply?: { code: number; message: string },
+  login?: { user: string; pass: string },
+) {
   const received: Received[] = [];
   const server = new SMTPServer({
-    authOptional: true,
+    authOptional: login === undefined,
+    allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onAuth(auth, _session, callback) {
+      if (login && auth.username === login.user && auth.password === login.pass) {
+        return callback(null, { user: auth.username });
+      }
+      callback(Object.assign(new Error('5.7.8 Authentication failed'), { responseCode: 535 }));
+    },
     onRcptTo(_address, _session, callback) {
       if (!rcptReply) return callback();
       const error = Object.assign(new Error(rcptReply.message), { responseCode: rcptReply.code });
@@ -186,6 +199,46 @@ describe('createSmtpSender', () => {
     expect(parsed.headers.has('list-unsubscribe')).toBe(false);
   });
 
+  it('logs in with the credentials, and refuses to send them over a connection without TLS', async () => {
+    const login = { user: 'mezame', pass: 'smtp-password' };
+    const smtp = await startSmtp(undefined, login);
+    cleanups.push(smtp.close);
+    const plain = createSmtpSender({
+      host: '127.0.0.1',
+      port: smtp.port,
+      from: FROM,
+      auth: login,
+      timeoutMs: 2000,
+    });
+    cleanups.push(async () => plain.close?.());
+    const refused = await plain.send(aMessage());
+    expect(refused.outcome === 'retry' && refused.error).toMatch(/STARTTLS/);
+    expect(JSON.stringify(refused)).not.toContain(login.pass);
+    expect(smtp.received).toHaveLength(0);
+
+    const wrong = createSmtpSender({
+      host: '127.0.0.1',
+      port: smtp.port,
+      from: FROM,
+      auth: { user: 'mezame', pass: 'wrong' },
+      ignoreTls: true,
+    });
+    cleanups.push(async () => wrong.close?.());
+    const failedLogin = await wrong.send(aMessage());
+    expect(failedLogin.outcome === 'retry' && failedLogin.error).toMatch(/AUTH .*535/);
+
+    const local = createSmtpSender({
+      host: '127.0.0.1',
+      port: smtp.port,
+      from: FROM,
+      auth: login,
+      ignoreTls: true,
+    });
+    cleanups.push(async () => local.close?.());
+    expect((await local.send(aMessage())).outcome).toBe('sent');
+    expect(smtp.received).toHaveLength(1);
+  });
+
   it('reports a recipient refused with 550 as rejected (hard bounce)', async () => {
     const smtp = await startSmtp({ code: 550, message: '5.1.1 No such user here' });
     cleanups.push(smtp.close);
@@ -288,15 +341,17 @@ describe('addTracking', () => {
   it('puts the open pixel before </body> and rewrites body links to signed click links', () => {
     const html =
       '<html><body><p><a href="https://shop.example.jp/new?a=1&amp;b=2">新製品</a> ' +
-      "<a class='x' href='http://example.jp/'>x</a></p></body></html>";
+      "<a class='x' href='http://example.jp/'>x</a><a href=\"https://example.jp/it's\">y</a></p></body></html>";
     const tracked = addTracking(html, urls);
     expect(tracked).toMatch(
       /<img src="https:\/\/mezame\.example\.jp\/t\/o\/[^"]+" width="1" height="1"[^>]*><\/body><\/html>$/,
     );
-    const hrefs = [...tracked.matchAll(/href=["']([^"']+)["']/g)].map((m) => m[1] ?? '');
-    expect(hrefs).toHaveLength(2);
+    const hrefs = [...tracked.matchAll(/href="([^"]+)"/g)].map((m) => m[1] ?? '');
+    expect(hrefs).toHaveLength(3);
     expect(tokenOf(hrefs[0] ?? '')).toEqual({ m: 42, k: 'c', u: 'https://shop.example.jp/new?a=1&b=2' });
     expect(tokenOf(hrefs[1] ?? '')).toEqual({ m: 42, k: 'c', u: 'http://example.jp/' });
+    expect(tokenOf(hrefs[2] ?? '')).toEqual({ m: 42, k: 'c', u: "https://example.jp/it's" });
+    expect(tracked).toContain("<a class='x' href=\"https://mezame.example.jp/t/c/");
     expect(tokenOf(tracked.match(/src="([^"]+)"/)?.[1] ?? '')).toEqual({ m: 42, k: 'o' });
   });
 

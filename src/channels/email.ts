@@ -12,11 +12,14 @@ import { isHttpUrl, type TrackingUrls } from './trackingLinks.js';
 export interface SmtpSenderOptions {
   host: string;
   port: number;
-  /** TLS from the first byte (port 465). Otherwise STARTTLS is used when the server offers it. */
+  /** TLS from the first byte (port 465); otherwise STARTTLS, see ignoreTls. */
   secure?: boolean;
   auth?: { user: string; pass: string };
   from: { name: string; address: string };
-  /** Never upgrade with STARTTLS (a local relay or test server only). */
+  /**
+   * Never upgrade with STARTTLS (a local relay or test server only). Otherwise, with `auth`,
+   * STARTTLS is required; without, it is used when offered.
+   */
   ignoreTls?: boolean;
   /** Connect, greeting and idle timeout each. */
   timeoutMs?: number;
@@ -97,6 +100,8 @@ export function createSmtpSender(options: SmtpSenderOptions): ChannelSender {
     port: options.port,
     secure: options.secure ?? false,
     ignoreTLS: options.ignoreTls ?? false,
+    // A password never crosses in clear: with credentials, a server that offers no STARTTLS fails.
+    requireTLS: options.auth !== undefined && !options.secure && !options.ignoreTls,
     ...(options.auth ? { auth: { user: options.auth.user, pass: options.auth.pass } } : {}),
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
@@ -168,11 +173,11 @@ function escapeAttribute(value: string): string {
  */
 export function addTracking(html: string, urls: TrackingUrls): string {
   const linked = html.replace(
-    /(<a\b[^>]*?\shref\s*=\s*)(["'])([^"']*)\2/gi,
-    (whole, start: string, quote: string, raw: string) => {
-      const target = decodeAttribute(raw).trim();
+    /(<a\b[^>]*?\shref\s*=\s*)(?:"([^"]*)"|'([^']*)')/gi,
+    (whole, start: string, doubleQuoted: string | undefined, singleQuoted: string | undefined) => {
+      const target = decodeAttribute(doubleQuoted ?? singleQuoted ?? '').trim();
       if (!isHttpUrl(target) || target.startsWith(urls.prefix)) return whole;
-      return `${start}${quote}${escapeAttribute(urls.click(target))}${quote}`;
+      return `${start}"${escapeAttribute(urls.click(target))}"`;
     },
   );
   const pixel = `<img src="${escapeAttribute(urls.openPixel)}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0">`;
