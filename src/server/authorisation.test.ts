@@ -333,6 +333,12 @@ const CASES: Case[] = [
     expect: signedInOnly(200, 200, 200, 200, 200),
   },
   {
+    name: 'DM mailing list',
+    method: 'GET',
+    url: '/api/outbox/dm.csv?encoding=utf8',
+    expect: signedInOnly(200, 200, 403, 403),
+  },
+  {
     name: 'own outbox message',
     method: 'GET',
     url: '/api/outbox/1',

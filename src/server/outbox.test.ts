@@ -1,3 +1,4 @@
+import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../../test/engines.js';
 import { createTestServer, type TestServer } from '../../test/serverFixture.js';
@@ -147,6 +148,51 @@ describe.each(ENGINES)('outbox API on %s', (engine) => {
       as: await t.login('viewer'),
     });
     expect(again.json<{ message: { events: unknown[] } }>().message.events).toHaveLength(1);
+  });
+
+  it('downloads the DM mailing list of queued and held DMs in CP932 or UTF-8, for writers only', async () => {
+    await actDb(t.storage)
+      .updateTable('customers')
+      .set({ postal_code: '1000001', address: '千代田区千代田1-1' })
+      .where('customer_id', '=', 'C003')
+      .execute();
+    await actDb(t.storage)
+      .insertInto('contacts')
+      .values({
+        contact_id: 'P3',
+        customer_id: 'C003',
+        name: '高橋 一郎',
+        email: null,
+        phone: null,
+        department: '総務部',
+        role: '部長',
+        status: 'active',
+        updated_at: '2026-06-01',
+        import_batch_id: null,
+      })
+      .execute();
+    const as = await t.login('marketer');
+    const expected = [
+      '郵便番号,住所,会社名,部署,氏名',
+      '100-0001,東京都千代田区千代田1-1,ひかり商事株式会社,総務部,高橋 一郎 様',
+    ];
+    const sjis = await t.request({ method: 'GET', url: '/api/outbox/dm.csv', as });
+    expect(sjis.statusCode, sjis.body).toBe(200);
+    expect(sjis.headers['content-type']).toBe('text/csv; charset=Shift_JIS');
+    expect(sjis.headers['content-disposition']).toMatch(/^attachment; filename="dm-2026-11-22-cp932\.csv"$/);
+    expect(iconv.decode(sjis.rawPayload, 'cp932').trim().split(/\r?\n/)).toEqual(expected);
+    const utf8 = await t.request({ method: 'GET', url: '/api/outbox/dm.csv?encoding=utf8', as });
+    expect(
+      utf8.rawPayload
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split(/\r?\n/),
+    ).toEqual(expected);
+    const rep = await t.request({ method: 'GET', url: '/api/outbox/dm.csv', as: await t.login('suzuki') });
+    expect(rep.statusCode).toBe(403);
+    const wrong = await t.request({ method: 'GET', url: '/api/outbox/dm.csv?encoding=latin1', as });
+    expect(wrong.json<ErrorBody>().error.field).toBe('query.encoding');
   });
 
   it('names the wrong query field', async () => {

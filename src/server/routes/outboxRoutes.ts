@@ -9,10 +9,17 @@ import { z } from 'zod';
 import { MESSAGE_CHANNELS } from '../../core/act/journeyTypes.js';
 import { escapeHtml } from '../../core/act/messageTemplates.js';
 import { AppError } from '../../core/errors.js';
+import { type MailingRecipient, mailingListCsv } from '../../channels/postalDm.js';
 import { readTrackingToken } from '../../channels/trackingLinks.js';
 import { MESSAGE_STATUSES } from '../../storage/journeyTables.js';
-import { getMessage, getTrackingSecret, listMessages } from '../../storage/messageQueries.js';
-import { ANY_ROLE, customerScopeOf } from '../auth.js';
+import {
+  type DmMessage,
+  dmMessages,
+  getMessage,
+  getTrackingSecret,
+  listMessages,
+} from '../../storage/messageQueries.js';
+import { ANY_ROLE, customerScopeOf, WRITERS } from '../auth.js';
 import type { RouteTable, ServerDeps } from '../routeTable.js';
 
 const text = z.string().trim().min(1).max(200);
@@ -24,9 +31,22 @@ export const OutboxQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
 });
+export const DmListQuery = z.object({ encoding: z.enum(['cp932', 'utf8']).default('cp932') });
 export const MessageIdParams = z.object({ id: z.coerce.number().int().min(1).max(2_147_483_647) });
 
 const READ = { kind: 'user', roles: ANY_ROLE, tokenScope: 'read' } as const;
+
+/** A DM's addressee as the mailing list wants it: a company with its contact, or a person. */
+function recipientOf(m: DmMessage): MailingRecipient {
+  const company = m.kind !== 'person';
+  return {
+    postalCode: m.postal_code ?? '',
+    address: `${m.prefecture ?? ''}${m.address ?? ''}`,
+    companyName: company ? m.customer_name : '',
+    department: company ? (m.department ?? '') : '',
+    personName: company ? m.contact_name : m.customer_name,
+  };
+}
 
 /** The path of a tracking link of `kind` in an attribute value, and its token. */
 function trackingToken(url: string, kind: 'o' | 'c' | 'u'): string | null {
@@ -83,6 +103,28 @@ export function registerOutboxRoutes(table: RouteTable, { storage }: ServerDeps)
         limit: query.limit,
         offset: query.offset,
       }),
+  );
+
+  table.define(
+    {
+      method: 'GET',
+      url: '/api/outbox/dm.csv',
+      summary:
+        'Download the postal DM mailing list (郵便番号, 住所, 会社名, 部署, 氏名 様) of queued and held DMs; cp932 (Excel, printers) or utf8',
+      tag: 'outbox',
+      access: { kind: 'user', roles: WRITERS },
+      query: DmListQuery,
+      produces: 'text/csv',
+    },
+    async ({ query, principal, reply, now }) => {
+      const rows = (await dmMessages(storage, customerScopeOf(principal))).map(recipientOf);
+      const name = `dm-${now.toISOString().slice(0, 10)}-${query.encoding}.csv`;
+      return reply
+        .header('content-type', `text/csv; charset=${query.encoding === 'cp932' ? 'Shift_JIS' : 'utf-8'}`)
+        .header('content-disposition', `attachment; filename="${name}"`)
+        .header('cache-control', 'no-store')
+        .send(mailingListCsv(rows, query.encoding));
+    },
   );
 
   table.define(
