@@ -20,6 +20,7 @@ import {
   type PreviousState,
 } from '../core/detect/lifecycleStatus.js';
 import { MIN_OWN_INTERVALS, median, type PeerCycles, type PeerSample } from '../core/detect/purchaseCycle.js';
+import { CohortTally, type CohortTallyData, purchaseDaysFrom } from '../core/measure/cohorts.js';
 import type { CustomerStateRow } from '../storage/analysisQueries.js';
 
 /** Horizon of the expected purchases SPEC asks for (expected_purchases_90d). */
@@ -158,6 +159,7 @@ export interface TallyData {
   newlyDormant: number;
   newlyReactivating: number;
   newlyLost: number;
+  cohorts: CohortTallyData;
 }
 
 /** Growable Float64Array (a million numbers in a plain array cost 4× the memory when boxed). */
@@ -196,10 +198,13 @@ export class RunTally {
   newlyDormant = 0;
   newlyReactivating = 0;
   newlyLost = 0;
+  readonly cohorts = new CohortTally();
 
-  add(customerId: string, d: CustomerDetection, prev: PreviousState | null, pAlive: number | null): void {
+  add(agg: CustomerAggregate, d: CustomerDetection, prev: PreviousState | null, pAlive: number | null): void {
+    const customerId = agg.customerId;
     this.customers++;
     const status = d.lifecycle.status;
+    this.cohorts.add(purchaseDaysFrom(agg.firstPurchaseDay, agg.intervals), status);
     this.statuses[status]++;
     this.cycleSources[d.features.cycle.source] = (this.cycleSources[d.features.cycle.source] ?? 0) + 1;
     if (d.health) {
@@ -247,6 +252,7 @@ export class RunTally {
     this.newlyDormant += t.newlyDormant;
     this.newlyReactivating += t.newlyReactivating;
     this.newlyLost += t.newlyLost;
+    this.cohorts.merge(t.cohorts);
   }
 
   toData(): TallyData {
@@ -263,6 +269,7 @@ export class RunTally {
       newlyDormant: this.newlyDormant,
       newlyReactivating: this.newlyReactivating,
       newlyLost: this.newlyLost,
+      cohorts: this.cohorts.cohorts,
     };
   }
 
@@ -324,7 +331,7 @@ export function decideChunk(
     }
     const prev = previous.get(agg.customerId) ?? null;
     const d = analyseCustomer(agg, asOf, ctx.peers, prev, ctx.settings, model ? model[0] : null);
-    tally.add(agg.customerId, d, prev, model ? model[0] : null);
+    tally.add(agg, d, prev, model ? model[0] : null);
     rows.push(stateRow(agg, d, ctx.runId, asOf, model, prev));
   }
   return rows;

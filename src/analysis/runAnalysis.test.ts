@@ -113,6 +113,48 @@ describe.each(ENGINES)('runAnalysis on %s', (engine) => {
     expect(summary.customers).toBe(35);
     expect(Object.values(summary.statuses).reduce((a, b) => a + b, 0)).toBe(35);
     results.set(engine, [...s.entries()]);
+
+    // The cohorts, counted again straight from the orders: acquisition quarter, the quarters
+    // each customer bought in, and today's status.
+    const orders = await storage.db
+      .selectFrom('orders')
+      .select(['customer_id', 'ordered_at'])
+      .where('is_refund', '=', 0)
+      .where('ordered_at', '<=', '2025-04-01')
+      .orderBy('ordered_at')
+      .execute();
+    const quarter = (day: string) =>
+      Number(day.slice(0, 4)) * 4 + Math.floor((Number(day.slice(5, 7)) - 1) / 3);
+    const bought = new Map<string, number[]>();
+    for (const o of orders) {
+      const qs = bought.get(o.customer_id) ?? [];
+      if (!qs.includes(quarter(o.ordered_at))) qs.push(quarter(o.ordered_at));
+      bought.set(o.customer_id, qs);
+    }
+    const expected = new Map<string, { customers: number; buyers: number[]; dormant: number }>();
+    for (const [id, qs] of bought) {
+      const label = `${Math.floor((qs[0] as number) / 4)}-Q${((qs[0] as number) % 4) + 1}`;
+      const row = expected.get(label) ?? { customers: 0, buyers: [], dormant: 0 };
+      row.customers++;
+      for (const q of qs) row.buyers[q - (qs[0] as number)] = (row.buyers[q - (qs[0] as number)] ?? 0) + 1;
+      if (/_dormant$/.test(s.get(id)?.status ?? '')) row.dormant++;
+      expected.set(label, row);
+    }
+    expect(summary.cohorts.rows.map((r) => r.cohort)).toEqual([...expected.keys()].sort());
+    for (const row of summary.cohorts.rows) {
+      const e = expected.get(row.cohort);
+      expect(row.customers).toBe(e?.customers);
+      expect(row.dormant_now).toBe(e?.dormant);
+      expect(row.buyers_by_quarter).toEqual(row.buyers_by_quarter.map((_, k) => e?.buyers[k] ?? 0));
+      expect(row.buyers_by_quarter.length).toBe(
+        quarter('2025-04-01') -
+          quarter(`${row.cohort.slice(0, 4)}-0${(Number(row.cohort.slice(6)) - 1) * 3 + 1}-01`) +
+          1,
+      );
+    }
+    // SLEEPER's cohort (2019-Q1) bought for eight quarters, then never again.
+    const sleeper = summary.cohorts.rows.find((r) => r.cohort === '2019-Q1');
+    expect(sleeper?.buyers_by_quarter.slice(0, 10)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 0, 0]);
   });
 
   it('gives the same results on both engines', () => {

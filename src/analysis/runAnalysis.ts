@@ -8,6 +8,7 @@
  * customer's result depends on — the BG/NBD histogram and the peer purchase cycles — the second
  * decides each customer.
  */
+
 import type { DetectSettings } from '../core/detect/analyseCustomer.js';
 import type { CustomerAggregate } from '../core/detect/customerFeatures.js';
 import { isIsoDay } from '../core/detect/isoDays.js';
@@ -15,6 +16,7 @@ import { LIFECYCLE_STATUSES, type LifecycleStatus } from '../core/detect/lifecyc
 import { opportunityEstimate } from '../core/detect/opportunity.js';
 import { buildPeerCycles } from '../core/detect/purchaseCycle.js';
 import { AppError } from '../core/errors.js';
+import { type CohortReport, cohortReport } from '../core/measure/cohorts.js';
 import {
   finishAnalysisRun,
   latestRun,
@@ -141,6 +143,8 @@ export interface AnalysisSummary {
     estimated_yen: number;
     assumptions: string;
   };
+  /** Acquisition cohorts by quarter: repurchase per later quarter, dormant and lost today. */
+  cohorts: CohortReport;
   /** True when the status history was not touched (as-of earlier than the latest run). */
   history_skipped: boolean;
   seconds: number;
@@ -340,6 +344,7 @@ export async function runAnalysis(
         estimated_yen: opportunity.estimatedYen,
         assumptions: opportunity.assumptions,
       },
+      cohorts: cohortReport(tally.cohorts.cohorts, asOf),
       history_skipped: historySkipped,
       seconds: Math.round((now().getTime() - started.getTime()) / 100) / 10,
       phase_seconds: {

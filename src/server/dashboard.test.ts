@@ -203,6 +203,28 @@ describe.each(ENGINES)('dashboard and reports API on %s', (engine) => {
     expect(byCohort.groups.map((g) => g.group)).toEqual(['2023']);
   });
 
+  it("counts acquisition cohorts from the orders, a sales rep's from their own accounts only", async () => {
+    const storage = (servers.rows as TestServer).storage;
+    await storage.db
+      .insertInto('orders')
+      .values([
+        { order_id: 'CO1', customer_id: 'C001', ordered_at: '2019-02-03', amount: 10_000, is_refund: 0 },
+        { order_id: 'CO2', customer_id: 'C001', ordered_at: '2019-08-03', amount: 10_000, is_refund: 0 },
+        { order_id: 'CO3', customer_id: 'C003', ordered_at: '2019-05-20', amount: 10_000, is_refund: 0 },
+        { order_id: 'CO4', customer_id: 'C003', ordered_at: '2019-06-20', amount: -10_000, is_refund: 1 },
+      ])
+      .execute();
+    type Cohorts = { report: { rows: { cohort: string; customers: number; buyers_by_quarter: number[] }[] } };
+    const all = await get<Cohorts>('/api/reports/cohorts', 'admin', 'rows');
+    const of2019 = (c: Cohorts) => c.report.rows.filter((r) => r.cohort.startsWith('2019'));
+    expect(of2019(all).map((r) => [r.cohort, r.customers, r.buyers_by_quarter.slice(0, 3)])).toEqual([
+      ['2019-Q1', 1, [1, 0, 1]],
+      ['2019-Q2', 1, [1, 0, 0]],
+    ]);
+    const mine = await get<Cohorts>('/api/reports/cohorts', 'tanaka', 'rows');
+    expect(of2019(mine).map((r) => r.cohort)).toEqual(['2019-Q1']);
+  });
+
   it("shows a sales rep only their own accounts' reasons and reapproach list", async () => {
     const report = await get<ReasonsReportBody>('/api/reports/reasons?by=owner', 'tanaka');
     expect(report.groups.map((g) => g.group)).toEqual(['田中']);

@@ -15,6 +15,15 @@ describe('dashboard and reasons report in Chromium', () => {
   beforeAll(async () => {
     harness = await startHarness();
     await seedDashboardRuns(harness.storage, { summary: true });
+    // Older purchases of two customers, for the cohorts (read once and cached by the server).
+    await harness.storage.db
+      .insertInto('orders')
+      .values([
+        { order_id: 'BC1', customer_id: 'C001', ordered_at: '2019-02-03', amount: 10_000, is_refund: 0 },
+        { order_id: 'BC2', customer_id: 'C001', ordered_at: '2019-08-03', amount: 10_000, is_refund: 0 },
+        { order_id: 'BC3', customer_id: 'C003', ordered_at: '2019-05-20', amount: 10_000, is_refund: 0 },
+      ])
+      .execute();
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -68,6 +77,19 @@ describe('dashboard and reasons report in Chromium', () => {
       'C002',
     ]);
     expect(await rows.first().innerText()).toContain('稼働中');
+    await page.context().close();
+  });
+
+  it('shows the acquisition cohorts as a heat-map and a table', async () => {
+    const page = await signInAs('marketer');
+    const section = page.getByTestId('cohorts');
+    await section.getByRole('heading', { name: '獲得コホート別の再購入率と休眠率' }).waitFor();
+    expect(await section.locator('[data-testid=chart-cohorts] canvas').count()).toBeGreaterThan(0);
+    const rows = await section.locator('[data-testid=cohort-table] tbody tr').allInnerTexts();
+    expect(rows.slice(0, 2).map((r) => r.split('\t').slice(0, 2))).toEqual([
+      ['2019-Q1', '1'],
+      ['2019-Q2', '1'],
+    ]);
     await page.context().close();
   });
 

@@ -17,6 +17,7 @@ import type {
 } from './actTypes';
 import type {
   AtRiskOrder,
+  CohortReport,
   DashboardAnalysis,
   NewlyDormantList,
   ReapproachList,
@@ -484,6 +485,7 @@ export const api = {
   newlyDormant: () => request<NewlyDormantList>('GET', '/api/dashboard/newly-dormant'),
   reasonsReport: (by: ReasonBreakdown) => request<ReasonsReport>('GET', `/api/reports/reasons?by=${by}`),
   reapproach: () => request<ReapproachList>('GET', '/api/reports/reapproach'),
+  cohorts: () => request<{ report: CohortReport | null }>('GET', '/api/reports/cohorts'),
   customers: (query: URLSearchParams) => request<CustomerList>('GET', `/api/customers?${query}`),
   facets: () => request<Facets>('GET', '/api/customers/facets'),
   customer: (id: string) => request<Customer360>('GET', `/api/customers/${encodeURIComponent(id)}`),

@@ -105,3 +105,21 @@ export interface ReapproachList {
     rank: string | null;
   }[];
 }
+
+/** GET /api/reports/cohorts (src/storage/cohortQueries.ts). */
+export interface CohortReport {
+  as_of: string;
+  period: 'quarter';
+  last_quarter_partial: boolean;
+  source: 'run_summary' | 'orders';
+  rows: {
+    cohort: string;
+    customers: number;
+    repurchase_rates: number[];
+    buyers_by_quarter: number[];
+    active_now: number;
+    dormant_now: number;
+    lost_now: number;
+    dormant_rate: number;
+  }[];
+}

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { AppError } from '../../core/errors.js';
 import { parseSegmentFilter, type SegmentFilter } from '../../core/prioritise/segmentFilter.js';
+import { type CohortReportBody, cohortsOfCurrentRun } from '../../storage/cohortQueries.js';
 import type { Storage } from '../../storage/index.js';
 import {
   REASON_REPORT_GROUPS,
@@ -24,7 +25,7 @@ interface ReportFlags {
 }
 
 /** Report kinds of SPEC's CLI contract; those not built yet say so (exit 2). */
-const LATER_KINDS: Record<string, number> = { kpi: 0, lift: 0, cohort: 0, retention: 0, diagnostic: 0 };
+const LATER_KINDS: Record<string, number> = { kpi: 0, lift: 0, retention: 0, diagnostic: 0 };
 
 const yen = (n: number) => `¥${Math.round(n).toLocaleString('en-US')}`;
 const pct = (r: number) => `${(r * 100).toFixed(1)} %`;
@@ -105,6 +106,40 @@ function renderReapproach(rows: ReapproachListRow[]): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Quarters since acquisition shown as columns in the terminal (the JSON has them all). */
+const COHORT_COLUMNS = 8;
+
+function renderCohorts(report: CohortReportBody | null): string {
+  if (report === null || report.rows.length === 0) {
+    return 'No purchases in the last analysis: run `mezame analyze` first.\n';
+  }
+  const head = [
+    'cohort',
+    'customers',
+    'dormant',
+    'lost',
+    ...Array.from({ length: COHORT_COLUMNS }, (_, k) => `Q+${k}`),
+  ];
+  const lines = [
+    `Acquisition cohorts (as of ${report.as_of}): share of each cohort that bought again in each quarter after its first purchase${report.last_quarter_partial ? '; the as-of quarter is still running' : ''}`,
+    '',
+    head.join('\t'),
+  ];
+  for (const r of report.rows) {
+    const rates = r.repurchase_rates.slice(0, COHORT_COLUMNS).map((v) => `${Math.round(v * 100)}%`);
+    lines.push(
+      [
+        r.cohort,
+        r.customers,
+        pct(r.dormant_rate),
+        pct(r.customers ? r.lost_now / r.customers : 0),
+        ...rates,
+      ].join('\t'),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 function parseBy(value: string | undefined): ReasonReportGroup | null {
   if (value === undefined) return null;
   if ((REASON_REPORT_GROUPS as readonly string[]).includes(value)) return value as ReasonReportGroup;
@@ -118,7 +153,9 @@ function parseBy(value: string | undefined): ReasonReportGroup | null {
 export function registerReport(program: Command): void {
   const command = program
     .command('report <kind>')
-    .description('reasons (why we lose customers) | reapproach (reason resolved); kpi, lift, cohort… later')
+    .description(
+      'reasons (why we lose customers) | reapproach (reason resolved) | cohort (acquisition cohorts); kpi, lift… later',
+    )
     .option('--by <group>', `reasons: split by ${REASON_REPORT_GROUPS.join(' | ')}`)
     .option('--segment <name>', 'reasons: only the customers of a saved segment')
     .option('--change <id>', 'reapproach: only customers flagged for this change')
@@ -127,14 +164,20 @@ export function registerReport(program: Command): void {
     .allowUnknownOption();
   withDatabase(command).action(async (kind: string, flags: ReportFlags) => {
     if (kind in LATER_KINDS) notYetAvailable(`\`mezame report ${kind}\``, LATER_KINDS[kind] ?? 0);
-    if (kind !== 'reasons' && kind !== 'reapproach') {
+    if (kind !== 'reasons' && kind !== 'reapproach' && kind !== 'cohort') {
       throw new AppError(
         'invalid_input',
-        `report: unknown kind '${kind}'; expected reasons, reapproach, ${Object.keys(LATER_KINDS).join(', ')}`,
+        `report: unknown kind '${kind}'; expected reasons, reapproach, cohort, ${Object.keys(LATER_KINDS).join(', ')}`,
       );
     }
     const by = parseBy(flags.by);
     await withStorage(flags, async (storage) => {
+      if (kind === 'cohort') {
+        const report = await cohortsOfCurrentRun(storage, null);
+        if (flags.json) printJson(report ?? { rows: [] });
+        else process.stdout.write(renderCohorts(report));
+        return;
+      }
       if (kind === 'reasons') {
         const report = await buildReasonsReport(storage, by, flags.segment ?? null);
         if (flags.json) printJson(report);

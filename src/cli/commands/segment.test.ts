@@ -143,4 +143,17 @@ describe.each(ENGINES)('mezame segment and report on %s', (engine) => {
     expect(reapproach.code).toBe(0);
     expect(reapproach.stdout).toContain('No customer is flagged');
   });
+
+  it('reports acquisition cohorts from the last analysis', async () => {
+    const run = await mezame(['report', 'cohort', '--json', ...t.cliArgs]);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as {
+      rows: { cohort: string; customers: number; buyers_by_quarter: number[] }[];
+    };
+    // Everyone started in January 2024; the even customers stopped after August.
+    expect(report.rows.map((r) => [r.cohort, r.customers])).toEqual([['2024-Q1', 12]]);
+    expect(report.rows[0]?.buyers_by_quarter.slice(0, 6)).toEqual([12, 12, 12, 6, 6, 6]);
+    const text = await mezame(['report', 'cohort', ...t.cliArgs]);
+    expect(text.stdout).toMatch(/2024-Q1\t12\t/);
+  });
 });

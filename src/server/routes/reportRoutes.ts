@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { parseSegmentFilter } from '../../core/prioritise/segmentFilter.js';
+import { type CohortReportBody, cohortsOfCurrentRun } from '../../storage/cohortQueries.js';
 import type { CustomerScope } from '../../storage/customerQueries.js';
 import { currentRun } from '../../storage/dashboardQueries.js';
 import type { Storage } from '../../storage/index.js';
@@ -112,6 +113,26 @@ export function registerReportRoutes(table: RouteTable, { storage, config, clock
       // Segments can change between runs; their breakdown is not kept.
       if (query.by === 'segment') return buildReasons(storage, query.by, scope);
       return cache.get(key, () => buildReasons(storage, query.by, scope));
+    },
+  );
+  const cohortCache = new SummaryCache<CohortReportBody | null>(config.dashboardCacheMs, () =>
+    clock().getTime(),
+  );
+  table.define(
+    {
+      method: 'GET',
+      url: '/api/reports/cohorts',
+      summary:
+        'Acquisition cohorts: customers by the quarter of their first purchase, the share that bought again ' +
+        'in each later quarter, and how many are active, dormant or lost today (null before any analysis)',
+      tag: 'reports',
+      access: READ,
+    },
+    async ({ principal }) => {
+      const scope = customerScopeOf(principal);
+      const run = await currentRun(storage);
+      const key = JSON.stringify([run?.id ?? null, run?.finished_at ?? null, scope]);
+      return { report: await cohortCache.get(key, () => cohortsOfCurrentRun(storage, scope)) };
     },
   );
   table.define(

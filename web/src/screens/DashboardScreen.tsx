@@ -1,9 +1,10 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, type Dashboard } from '../api';
 import { BarChart } from '../components/BarChart';
+import { CohortHeatmap, type CohortHeatmapRow } from '../components/CohortHeatmap';
 import { formatCount, formatDate, formatPercent, formatYen } from '../format';
 import { type MessageKey, useI18n } from '../i18n';
-import type { AtRiskOrder, DashboardAnalysis } from '../reportTypes';
+import type { AtRiskOrder, CohortReport, DashboardAnalysis } from '../reportTypes';
 import { Link } from '../router';
 
 const AT_RISK_ORDERS: AtRiskOrder[] = ['expected_value', 'health_score'];
@@ -14,9 +15,11 @@ export function DashboardScreen() {
   const [analysis, setAnalysis] = useState<DashboardAnalysis | null>(null);
   const [atRiskBy, setAtRiskBy] = useState<AtRiskOrder>('expected_value');
   const [error, setError] = useState<string | null>(null);
+  const [cohorts, setCohorts] = useState<CohortReport | null>(null);
 
   useEffect(() => {
     api.dashboard().then(setData, (e: Error) => setError(e.message));
+    api.cohorts().then((r) => setCohorts(r.report), (e: Error) => setError(e.message));
   }, []);
   useEffect(() => {
     api.dashboardAnalysis(atRiskBy).then(setAnalysis, (e: Error) => setError(e.message));
@@ -47,6 +50,7 @@ export function DashboardScreen() {
       {analysis?.available && (
         <AnalysisPanels analysis={analysis} atRiskBy={atRiskBy} onAtRiskBy={setAtRiskBy} />
       )}
+      {cohorts && cohorts.rows.length > 0 && <CohortSection report={cohorts} />}
     </div>
   );
 }
@@ -230,6 +234,60 @@ function AnalysisPanels({
         </section>
       </div>
     </>
+  );
+}
+
+/** Acquisition cohorts: the heat-map, and a table with the sizes and today's dormant share. */
+function CohortSection({ report }: { report: CohortReport }) {
+  const { t } = useI18n();
+  const rows = report.rows.slice(-16);
+  const cohortLabel = useCallback(
+    (r: CohortHeatmapRow) => `${r.cohort}（${formatCount(r.customers)}）`,
+    [],
+  );
+  const columnLabel = useCallback((k: number) => t('cohorts.quarterAfter', { k: String(k) }), [t]);
+  const tooltip = useCallback(
+    (r: CohortHeatmapRow, k: number, rate: number) =>
+      t('cohorts.tooltip', { cohort: r.cohort, k: String(k), rate: formatPercent(rate) }),
+    [t],
+  );
+  return (
+    <section className="card" data-testid="cohorts">
+      <h2>{t('cohorts.title')}</h2>
+      <p className="muted">
+        {t('cohorts.explain')}
+        {report.last_quarter_partial ? ` ${t('cohorts.partial')}` : ''}
+      </p>
+      <CohortHeatmap
+        testId="chart-cohorts"
+        rows={rows}
+        cohortLabel={cohortLabel}
+        columnLabel={columnLabel}
+        tooltip={tooltip}
+      />
+      <table className="table compact" data-testid="cohort-table">
+        <thead>
+          <tr>
+            <th>{t('cohorts.cohort')}</th>
+            <th className="num">{t('cohorts.customers')}</th>
+            <th className="num">{t('cohorts.activeNow')}</th>
+            <th className="num">{t('cohorts.dormantRate')}</th>
+            <th className="num">{t('cohorts.lostNow')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.cohort}>
+              <td>{r.cohort}</td>
+              <td className="num">{formatCount(r.customers)}</td>
+              <td className="num">{formatCount(r.active_now)}</td>
+              <td className="num">{formatPercent(r.dormant_rate)}</td>
+              <td className="num">{formatCount(r.lost_now)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }
 
