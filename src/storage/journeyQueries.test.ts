@@ -315,8 +315,9 @@ describe.each(ENGINES)('journey and outbox storage on %s', (engine) => {
     expect(await markMessageSent(storage, a.id, 'provider-1', '2026-11-02T01:00:05.000Z')).toBe(true);
     // Only a sending message can be finished.
     expect(await markMessageSent(storage, a.id, 'provider-1', '2026-11-02T01:00:05.000Z')).toBe(false);
-    // B is left in 'sending' as a crash would leave it.
-    expect(await recoverInterruptedSends(storage)).toBe(1);
+    // B is left in 'sending' as a crash would leave it: recovered once its claim is old enough.
+    expect(await recoverInterruptedSends(storage, T0)).toBe(0);
+    expect(await recoverInterruptedSends(storage, '2026-11-02T01:10:00.000Z')).toBe(1);
     expect((await getMessage(storage, null, b.id))?.status).toBe('unknown');
     expect(await claimDueMessages(storage, { now: '2026-11-10T00:00:00.000Z', limit: 10 })).toHaveLength(1);
 

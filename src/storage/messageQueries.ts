@@ -1,7 +1,7 @@
 /**
  * The outbox (messages, migration 015_journeys) and the tracking that reports on it.
  *
- * Functions: insertMessages, claimDueMessages, markMessageSent, markMessageHeld,
+ * Functions: insertMessages, insertMessagesReturningIds, fillMessageBodies, claimDueMessages, markMessageSent, markMessageHeld,
  * markMessageFailed, markMessageSuppressed, markMessageDeferred, recoverInterruptedSends,
  * listMessages, getMessage, dmMessages, recentSends, contactBlocks, getTrackingSecret,
  * recordTrackingEvent.
@@ -42,6 +42,56 @@ export async function insertMessages(
   return inserted;
 }
 
+/** A queued message's rendered content, written after its id is known (tracking links carry the id). */
+export interface MessageBody {
+  id: number;
+  subject: string | null;
+  body_text: string;
+  body_html: string | null;
+  coupon_code: string | null;
+  coupon_expires: string | null;
+}
+
+/**
+ * Queues messages and returns the id of each one added (already queued keys are left out), so
+ * the caller can render them with their signed links. Takes a database or a transaction.
+ */
+export async function insertMessagesReturningIds(
+  db: Kysely<ActDatabase>,
+  messages: readonly NewMessage[],
+): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  for (const part of chunked(messages, 200)) {
+    const rows = await db
+      .insertInto('messages')
+      .values(part.map((m) => ({ ...m, attempts: 0, sent_at: null, provider_id: null, last_error: null })))
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returning(['id', 'idempotency_key'])
+      .execute();
+    for (const r of rows) ids.set(r.idempotency_key, Number(r.id));
+  }
+  return ids;
+}
+
+/** Writes rendered content into queued messages, one statement per 200 (UPDATE … FROM VALUES). */
+export async function fillMessageBodies(
+  db: Kysely<ActDatabase>,
+  bodies: readonly MessageBody[],
+): Promise<void> {
+  for (const part of chunked(bodies, 200)) {
+    const values = sql.join(
+      part.map(
+        (b) =>
+          sql`(cast(${b.id} as integer), ${b.subject}, ${b.body_text}, ${b.body_html}, ${b.coupon_code}, ${b.coupon_expires})`,
+      ),
+    );
+    await sql`with v (id, subject, body_text, body_html, coupon_code, coupon_expires) as (values ${values})
+      update messages set subject = v.subject, body_text = v.body_text, body_html = v.body_html,
+        coupon_code = v.coupon_code, coupon_expires = v.coupon_expires
+      from v where messages.id = v.id`.execute(db);
+  }
+}
+
 function toMessage<T extends { id: number | string; attempts: number | string }>(row: T): T & { id: number } {
   return { ...row, id: Number(row.id), attempts: Number(row.attempts) };
 }
@@ -69,13 +119,16 @@ export async function claimDueMessages(
       if (storage.engine === 'postgres') select = select.forUpdate().skipLocked();
       const ids = (await select.execute()).map((r) => Number(r.id));
       if (ids.length === 0) return [];
-      return trx
-        .updateTable('messages')
-        .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1) }))
-        .where('id', 'in', ids)
-        .where('status', '=', 'queued')
-        .returningAll()
-        .execute();
+      return (
+        trx
+          .updateTable('messages')
+          // due_at of a message being sent is when it was claimed (see recoverInterruptedSends).
+          .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), due_at: options.now }))
+          .where('id', 'in', ids)
+          .where('status', '=', 'queued')
+          .returningAll()
+          .execute()
+      );
     });
   return rows.map((r) => toMessage(r) as MessageRow).sort((a, b) => a.id - b.id);
 }
@@ -131,14 +184,17 @@ export function markMessageDeferred(
 }
 
 /**
- * After a crash: messages left in 'sending' become 'unknown' (the provider may or may not have
- * them), never re-sent automatically; a person looks at them in the outbox. Returns how many.
+ * After a crash: messages left in 'sending' (claimed before `claimedBefore`, so a dispatcher of
+ * another process still at work keeps its rows) become 'unknown' — the provider may or may not
+ * have them — and are never re-sent automatically; a person looks at them in the outbox.
+ * Returns how many.
  */
-export async function recoverInterruptedSends(storage: Storage): Promise<number> {
+export async function recoverInterruptedSends(storage: Storage, claimedBefore: string): Promise<number> {
   const result = await actDb(storage)
     .updateTable('messages')
     .set({ status: 'unknown', status_reason: 'interrupted' })
     .where('status', '=', 'sending')
+    .where('due_at', '<', claimedBefore)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
