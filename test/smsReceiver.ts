@@ -31,6 +31,7 @@ export interface SmsReceiver {
   respondWith(status: number, body?: Record<string, unknown>): void;
   /** Wait this long before answering (timeout tests). */
   delayAnswers(ms: number): void;
+  /** Stops the server (again is fine). */
   close(): Promise<void>;
 }
 
@@ -97,6 +98,7 @@ export async function startSmsReceiver(credentials: {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}/v1/accounts/${encodeURIComponent(credentials.accountId)}/messages`,
     requests,
@@ -107,9 +109,12 @@ export async function startSmsReceiver(credentials: {
       delayMs = ms;
     },
     close() {
-      for (const timer of timers) clearTimeout(timer);
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
+      if (!closing) {
+        for (const timer of timers) clearTimeout(timer);
+        closing = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+      }
+      return closing;
     },
   };
 }

@@ -1,9 +1,16 @@
-import { createServer, type Server } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { OutgoingMessage } from './channelTypes.js';
-import { addTracking, createSmtpSender, messageIdFor, smtpErrorToResult } from './email.js';
+import { readMail, type SmtpReceiver, startSmtpReceiver } from '../../test/smtpReceiver.js';
+import type { ChannelSender, OutgoingMessage } from './channelTypes.js';
+import {
+  addTracking,
+  createSmtpSender,
+  messageIdFor,
+  type SmtpSenderOptions,
+  smtpErrorToResult,
+} from './email.js';
 import { readTrackingToken, trackingUrls } from './trackingLinks.js';
+
+// Delivery, refusal, retry and timeouts are in channelContract.test.ts (shared with SMS).
 
 const FROM = { name: '株式会社めざめ商事', address: 'news@mezame.example.jp' };
 const SECRET = 'email-test-secret';
@@ -23,137 +30,35 @@ function aMessage(overrides: Partial<OutgoingMessage> = {}): OutgoingMessage {
   };
 }
 
-interface Received {
-  from: string;
-  to: string[];
-  raw: string;
-}
-
-/**
- * A real SMTP server on 127.0.0.1:<random>, without TLS; `rcptReply` makes it refuse every
- * recipient; `login` makes it demand AUTH with these credentials.
- */
-async function startSmtp(
-  rcptReply?: { code: number; message: string },
-  login?: { user: string; pass: string },
-) {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: login === undefined,
-    allowInsecureAuth: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onAuth(auth, _session, callback) {
-      if (login && auth.username === login.user && auth.password === login.pass) {
-        return callback(null, { user: auth.username });
-      }
-      callback(Object.assign(new Error('5.7.8 Authentication failed'), { responseCode: 535 }));
-    },
-    onRcptTo(_address, _session, callback) {
-      if (!rcptReply) return callback();
-      const error = Object.assign(new Error(rcptReply.message), { responseCode: rcptReply.code });
-      callback(error);
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        received.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return {
-    port: address.port,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-// --- A small MIME reader for the assertions (RFC 2045/2047), enough for what nodemailer writes.
-
-function decodeEncodedWords(value: string): string {
-  return value
-    .replace(/(=\?[^?]+\?[BbQq]\?[^?]*\?=)\s+(?==\?)/g, '$1')
-    .replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_w, charset: string, enc: string, text: string) => {
-      expect(charset.toLowerCase()).toBe('utf-8');
-      if (enc.toUpperCase() === 'B') return Buffer.from(text, 'base64').toString('utf8');
-      const bytes = text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => `%${hex}`);
-      return decodeURIComponent(bytes);
-    });
-}
-
-interface Part {
-  headers: Map<string, string>;
-  body: string;
-}
-
-function parsePart(raw: string): Part {
-  const split = raw.indexOf('\r\n\r\n');
-  const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
-  const headers = new Map<string, string>();
-  for (const line of head.split('\r\n')) {
-    const colon = line.indexOf(':');
-    headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
-  }
-  return { headers, body: raw.slice(split + 4) };
-}
-
-function decodeBody(part: Part): string {
-  const encoding = (part.headers.get('content-transfer-encoding') ?? '7bit').toLowerCase();
-  if (encoding === 'base64') return Buffer.from(part.body.replace(/\s+/g, ''), 'base64').toString('utf8');
-  if (encoding === 'quoted-printable') {
-    const soft = part.body.replace(/=\r\n/g, '');
-    return Buffer.from(
-      soft.replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))),
-      'latin1',
-    ).toString('utf8');
-  }
-  return part.body;
-}
-
-function leafParts(part: Part): Part[] {
-  const type = part.headers.get('content-type') ?? 'text/plain';
-  const boundary = /boundary="?([^";]+)"?/.exec(type)?.[1];
-  if (!type.startsWith('multipart/') || !boundary) return [part];
-  const sections = part.body.split(`--${boundary}`).slice(1, -1);
-  return sections.flatMap((section) => leafParts(parsePart(section.replace(/^\r\n/, ''))));
-}
-
-function readMessage(raw: string) {
-  const root = parsePart(raw);
-  const leaves = leafParts(root);
-  const bodyOf = (type: string) => {
-    const leaf = leaves.find((p) => (p.headers.get('content-type') ?? '').startsWith(type));
-    expect(leaf?.headers.get('content-type')).toMatch(/charset=utf-8/i);
-    return leaf ? decodeBody(leaf) : null;
-  };
-  return { headers: root.headers, subject: decodeEncodedWords(root.headers.get('subject') ?? ''), bodyOf };
-}
-
-// ---
-
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
+async function receiver(options: Parameters<typeof startSmtpReceiver>[0] = {}): Promise<SmtpReceiver> {
+  const smtp = await startSmtpReceiver(options);
+  cleanups.push(smtp.close);
+  return smtp;
+}
+
+function senderFor(smtp: SmtpReceiver, options: Partial<SmtpSenderOptions> = {}): ChannelSender {
+  const sender = createSmtpSender({
+    host: '127.0.0.1',
+    port: smtp.port,
+    from: FROM,
+    ignoreTls: true,
+    ...options,
+  });
+  cleanups.push(async () => sender.close?.());
+  return sender;
+}
+
 describe('createSmtpSender', () => {
   it('delivers a Japanese message with text and HTML, a stable Message-ID and one-click unsubscribe headers', async () => {
-    const smtp = await startSmtp();
-    cleanups.push(smtp.close);
-    const sender = createSmtpSender({ host: '127.0.0.1', port: smtp.port, from: FROM, ignoreTls: true });
-    cleanups.push(async () => sender.close?.());
+    const smtp = await receiver();
     const message = aMessage();
 
-    const result = await sender.send(message);
+    const result = await senderFor(smtp).send(message);
 
     const expectedId = messageIdFor(message.idempotencyKey, FROM.address);
     expect(result).toEqual({ outcome: 'sent', providerId: expectedId });
@@ -164,152 +69,80 @@ describe('createSmtpSender', () => {
     expect(mail.to).toEqual(['tanaka@example.jp']);
     expect([...mail.raw].every((c) => c.charCodeAt(0) < 0x80)).toBe(true); // all encoded for 7-bit transport
 
-    const parsed = readMessage(mail.raw);
-    expect(parsed.subject).toBe(message.subject);
-    expect(parsed.headers.get('message-id')).toBe(expectedId);
-    expect(parsed.headers.get('list-unsubscribe')).toBe('<https://mezame.example.jp/t/u/abc.def>');
-    expect(parsed.headers.get('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
-    expect(decodeEncodedWords(parsed.headers.get('from') ?? '')).toContain(FROM.name);
-    expect(parsed.headers.get('content-type')).toMatch(/^multipart\/alternative/);
-    expect(parsed.bodyOf('text/plain')?.replace(/\r\n/g, '\n')).toBe(message.text);
-    expect(parsed.bodyOf('text/html')).toBe(message.html);
+    const read = readMail(mail.raw);
+    expect(read.subject).toBe(message.subject);
+    expect(read.header('message-id')).toBe(expectedId);
+    expect(read.header('list-unsubscribe')).toBe('<https://mezame.example.jp/t/u/abc.def>');
+    expect(read.header('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
+    expect(read.header('from')).toBe(`${FROM.name} <${FROM.address}>`);
+    expect(read.header('content-type')).toMatch(/^multipart\/alternative/);
+    expect(read.charsets).toEqual(['utf-8', 'utf-8']);
+    expect(read.text?.replace(/\r\n/g, '\n')).toBe(message.text);
+    expect(read.html).toBe(message.html);
   });
 
   it('gives the same Message-ID on a second attempt of the same message', async () => {
-    const smtp = await startSmtp();
-    cleanups.push(smtp.close);
-    const sender = createSmtpSender({ host: '127.0.0.1', port: smtp.port, from: FROM, ignoreTls: true });
-    cleanups.push(async () => sender.close?.());
+    const smtp = await receiver();
+    const sender = senderFor(smtp);
     await sender.send(aMessage());
     await sender.send(aMessage());
     await sender.send(aMessage({ idempotencyKey: 'winback-basic:C-001:day3' }));
-    const ids = smtp.received.map((m) => readMessage(m.raw).headers.get('message-id'));
+    const ids = smtp.received.map((m) => readMail(m.raw).header('message-id'));
     expect(ids[0]).toBe(ids[1]);
     expect(ids[2]).not.toBe(ids[0]);
   });
 
   it('sends a text-only message without unsubscribe headers when there is no HTML or link', async () => {
-    const smtp = await startSmtp();
-    cleanups.push(smtp.close);
-    const sender = createSmtpSender({ host: '127.0.0.1', port: smtp.port, from: FROM, ignoreTls: true });
-    cleanups.push(async () => sender.close?.());
-    expect((await sender.send(aMessage({ html: null, unsubscribeUrl: null }))).outcome).toBe('sent');
-    const parsed = readMessage(smtp.received[0]?.raw ?? '');
-    expect(parsed.headers.get('content-type')).toMatch(/^text\/plain/);
-    expect(parsed.headers.has('list-unsubscribe')).toBe(false);
+    const smtp = await receiver();
+    expect((await senderFor(smtp).send(aMessage({ html: null, unsubscribeUrl: null }))).outcome).toBe('sent');
+    const read = readMail(smtp.received[0]?.raw ?? '');
+    expect(read.header('content-type')).toMatch(/^text\/plain/);
+    expect(read.header('list-unsubscribe')).toBeNull();
+    expect(read.html).toBeNull();
+  });
+
+  it('keeps a line break in the subject from starting a new header', async () => {
+    const smtp = await receiver();
+    await senderFor(smtp).send(aMessage({ subject: 'ご案内\r\nBcc: victim@example.jp' }));
+    const read = readMail(smtp.received[0]?.raw ?? '');
+    expect(read.subject).toBe('ご案内 Bcc: victim@example.jp');
+    expect(read.header('bcc')).toBeNull();
+    expect(smtp.received[0]?.to).toEqual(['tanaka@example.jp']);
   });
 
   it('logs in with the credentials, and refuses to send them over a connection without TLS', async () => {
     const login = { user: 'mezame', pass: 'smtp-password' };
-    const smtp = await startSmtp(undefined, login);
-    cleanups.push(smtp.close);
-    const plain = createSmtpSender({
-      host: '127.0.0.1',
-      port: smtp.port,
-      from: FROM,
-      auth: login,
-      timeoutMs: 2000,
-    });
-    cleanups.push(async () => plain.close?.());
-    const refused = await plain.send(aMessage());
+    const smtp = await receiver({ login });
+
+    const refused = await senderFor(smtp, { auth: login, ignoreTls: false, timeoutMs: 2000 }).send(
+      aMessage(),
+    );
     expect(refused.outcome === 'retry' && refused.error).toMatch(/STARTTLS/);
     expect(JSON.stringify(refused)).not.toContain(login.pass);
     expect(smtp.received).toHaveLength(0);
 
-    const wrong = createSmtpSender({
-      host: '127.0.0.1',
-      port: smtp.port,
-      from: FROM,
-      auth: { user: 'mezame', pass: 'wrong' },
-      ignoreTls: true,
-    });
-    cleanups.push(async () => wrong.close?.());
-    const failedLogin = await wrong.send(aMessage());
+    const failedLogin = await senderFor(smtp, { auth: { user: 'mezame', pass: 'wrong' } }).send(aMessage());
     expect(failedLogin.outcome === 'retry' && failedLogin.error).toMatch(/AUTH .*535/);
+    expect(JSON.stringify(failedLogin)).not.toContain('wrong');
 
-    const local = createSmtpSender({
-      host: '127.0.0.1',
-      port: smtp.port,
-      from: FROM,
-      auth: login,
-      ignoreTls: true,
-    });
-    cleanups.push(async () => local.close?.());
-    expect((await local.send(aMessage())).outcome).toBe('sent');
+    expect((await senderFor(smtp, { auth: login }).send(aMessage())).outcome).toBe('sent');
     expect(smtp.received).toHaveLength(1);
   });
 
-  it('reports a recipient refused with 550 as rejected (hard bounce)', async () => {
-    const smtp = await startSmtp({ code: 550, message: '5.1.1 No such user here' });
-    cleanups.push(smtp.close);
-    const sender = createSmtpSender({ host: '127.0.0.1', port: smtp.port, from: FROM, ignoreTls: true });
-    cleanups.push(async () => sender.close?.());
-    const result = await sender.send(aMessage());
-    expect(result.outcome).toBe('rejected');
-    expect(result.outcome === 'rejected' && result.error).toContain('550');
-    expect(smtp.received).toHaveLength(0);
-  });
-
-  it('retries a recipient deferred with 451', async () => {
-    const smtp = await startSmtp({ code: 451, message: '4.7.1 Greylisted, try again later' });
-    cleanups.push(smtp.close);
-    const sender = createSmtpSender({ host: '127.0.0.1', port: smtp.port, from: FROM, ignoreTls: true });
-    cleanups.push(async () => sender.close?.());
-    const result = await sender.send(aMessage());
-    expect(result.outcome).toBe('retry');
-    expect(result.outcome === 'retry' && result.error).toContain('451');
-  });
-
-  it('retries when nothing listens on the port', async () => {
-    const smtp = await startSmtp();
-    const port = smtp.port;
-    await smtp.close();
-    const sender = createSmtpSender({
-      host: '127.0.0.1',
-      port,
-      from: FROM,
-      ignoreTls: true,
-      timeoutMs: 2000,
-    });
-    cleanups.push(async () => sender.close?.());
-    const result = await sender.send(aMessage());
-    expect(result.outcome).toBe('retry');
-    expect(result.outcome === 'retry' && result.error).toMatch(/Could not reach the mail server/);
-  });
-
-  it('retries when the server never greets (timeout)', async () => {
-    const sockets = new Set<import('node:net').Socket>();
-    const silent: Server = createServer((socket) => sockets.add(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    cleanups.push(async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => silent.close(() => resolve()));
-    });
-    const address = silent.address();
-    if (address === null || typeof address === 'string') throw new Error('no port');
-    const sender = createSmtpSender({
-      host: '127.0.0.1',
-      port: address.port,
-      from: FROM,
-      ignoreTls: true,
-      timeoutMs: 300,
-    });
-    cleanups.push(async () => sender.close?.());
-    expect((await sender.send(aMessage())).outcome).toBe('retry');
-  });
-
   it('rejects an invalid or header-injecting address without connecting', async () => {
-    const sender = createSmtpSender({
-      host: '127.0.0.1',
-      port: 1,
-      from: FROM,
-      ignoreTls: true,
-      timeoutMs: 300,
-    });
-    cleanups.push(async () => sender.close?.());
-    for (const to of ['', 'no-at-sign', 'a@b', 'a@example.jp\r\nBcc: x@example.jp', 'a b@example.jp']) {
+    const smtp = await receiver();
+    const sender = senderFor(smtp);
+    for (const to of [
+      '',
+      'no-at-sign',
+      'a@b',
+      'a@example.jp\r\nBcc: x@example.jp',
+      'a b@example.jp',
+      '<a@example.jp>',
+    ]) {
       expect((await sender.send(aMessage({ to }))).outcome).toBe('rejected');
     }
+    expect(smtp.connections()).toBe(0);
   });
 });
 
@@ -328,6 +161,9 @@ describe('smtpErrorToResult', () => {
       'retry',
     );
     expect(smtpErrorToResult({ responseCode: 553, command: 'MAIL FROM', response: '553 no' }).outcome).toBe(
+      'retry',
+    );
+    expect(smtpErrorToResult({ responseCode: 452, command: 'RCPT TO', response: '452 full' }).outcome).toBe(
       'retry',
     );
     expect(smtpErrorToResult(new Error('boom')).outcome).toBe('retry');
@@ -353,6 +189,12 @@ describe('addTracking', () => {
     expect(tokenOf(hrefs[2] ?? '')).toEqual({ m: 42, k: 'c', u: "https://example.jp/it's" });
     expect(tracked).toContain("<a class='x' href=\"https://mezame.example.jp/t/c/");
     expect(tokenOf(tracked.match(/src="([^"]+)"/)?.[1] ?? '')).toEqual({ m: 42, k: 'o' });
+  });
+
+  it('appends the pixel to a fragment without </body>', () => {
+    expect(addTracking('<p>hi</p>', urls)).toMatch(
+      /^<p>hi<\/p><img src="https:\/\/mezame\.example\.jp\/t\/o\//,
+    );
   });
 
   it('leaves mailto:, tel:, javascript:, the cta and the unsubscribe link alone', () => {
