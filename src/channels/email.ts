@@ -30,6 +30,11 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 /** Loose on purpose: the server decides; this only keeps junk (and header injection) out of the envelope. */
 const EMAIL_ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]+$/u;
 
+/**
+ * True for something shaped like one plain address (no display name, no list, no line break).
+ *
+ * @example isEmailAddress('tanaka@example.jp')  // true; 'a@b', 'x <a@example.jp>' → false
+ */
 export function isEmailAddress(value: string): boolean {
   return EMAIL_ADDRESS.test(value);
 }
