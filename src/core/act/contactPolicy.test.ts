@@ -24,7 +24,9 @@ const aCustomer = (over: Partial<ContactCustomer> = {}): ContactCustomer => ({
 /** 12:00 JST on a Thursday. */
 const NOON_JST = '2026-03-05T03:00:00.000Z';
 
-const decide = (over: Partial<ContactRequest> & { customer?: Partial<ContactCustomer> } = {}) =>
+const decide = (
+  over: Omit<Partial<ContactRequest>, 'customer'> & { customer?: Partial<ContactCustomer> } = {},
+) =>
   decideContact({
     channel: 'email',
     consent: DEFAULT_CONSENT_POLICY,
