@@ -310,7 +310,7 @@ export function simulateJourney(
             go(conditionHolds(condition, facts, null) ? step.then : step.else, share);
             break;
           }
-          const messageId = reactionOf[index];
+          const messageId = reactionOf[index] ?? null;
           const possible = messageId === null ? undefined : way.known.get(messageId);
           const sendIndex = messageId === null ? undefined : graph.indexById.get(messageId);
           const send = sendIndex === undefined ? undefined : steps[sendIndex];
