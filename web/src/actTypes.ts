@@ -83,6 +83,8 @@ export interface JourneyDetail {
 export interface SourceIssue {
   path: string;
   message: string;
+  /** 1-based line in the source, when known. */
+  line?: number;
 }
 
 export type JourneyValidation =

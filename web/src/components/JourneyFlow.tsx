@@ -39,7 +39,9 @@ function stepLabel(step: JourneyStep, t: Translate, label: ReturnType<typeof use
         template: step.template,
       });
     case 'wait':
-      return t('journey.step.wait', { days: step.days });
+      return step.days < 1
+        ? t('journey.step.waitHours', { hours: Math.round(step.days * 240) / 10 })
+        : t('journey.step.wait', { days: step.days });
     case 'task':
       return t(step.kind === 'visit' ? 'journey.step.visitTask' : 'journey.step.callTask');
     case 'branch':
@@ -61,14 +63,18 @@ function nextOf(steps: JourneyStep[], index: number): string {
 export function JourneyFlow({
   definition,
   counts,
+  labels,
   testId = 'journey-flow',
 }: {
   definition: JourneyDefinition;
   counts?: Record<string, { waiting: number; passed: number }>;
+  /** The server's labels by step id (the monitor's), else the flow labels its steps itself. */
+  labels?: Record<string, string>;
   testId?: string;
 }) {
   const { t } = useI18n();
-  const labelOf = useStepLabel();
+  const localLabel = useStepLabel();
+  const labelOf = (step: JourneyStep) => labels?.[step.id] ?? localLabel(step);
   const byId = new Map(definition.steps.map((s) => [s.id, s]));
   const anchor = (id: string) => `${testId}-step-${id}`;
   const target = (id: string) => {

@@ -190,17 +190,20 @@ function runSummary(result: RunnerResult, t: ReturnType<typeof useI18n>['t']): s
 }
 
 function Monitor({ detail }: { detail: JourneyDetail }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const { monitor, journey } = detail;
   const counts = Object.fromEntries(
     monitor.steps.map((s) => [s.id, { waiting: s.waiting, passed: s.passed }]),
+  );
+  const labels = Object.fromEntries(
+    monitor.steps.map((s) => [s.id, language === 'ja' ? s.label_ja : s.label_en]),
   );
   const exits = Object.entries(monitor.exits).filter(([, n]) => n > 0);
   return (
     <div className="grid-2 journey-monitor">
       <section className="card">
         <h2>{t('journey.flow')}</h2>
-        <JourneyFlow definition={journey.definition} counts={counts} />
+        <JourneyFlow definition={journey.definition} counts={counts} labels={labels} />
       </section>
       <section className="card" data-testid="journey-monitor">
         <h2>{t('journey.monitor.title')}</h2>
@@ -328,6 +331,18 @@ function SourceEditor({
   }, [source, format, journey.id, t]);
 
   const dirty = source !== journey.source || format !== journey.format;
+  const editor = useRef<HTMLTextAreaElement>(null);
+  /** Selects a line of the source (an issue's), so the keyboard lands where the problem is. */
+  const goToLine = (line: number) => {
+    const element = editor.current;
+    if (!element) return;
+    const lines = source.split('\n');
+    const start = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
+    element.focus();
+    element.setSelectionRange(start, start + (lines[line - 1]?.length ?? 0));
+    const lineHeight = element.scrollHeight / Math.max(1, lines.length);
+    element.scrollTop = Math.max(0, (line - 4) * lineHeight);
+  };
   const save = async (event: FormEvent) => {
     event.preventDefault();
     try {
@@ -367,6 +382,7 @@ function SourceEditor({
         <label>
           {t('journey.source.label')}
           <textarea
+            ref={editor}
             name="source"
             className="source-editor mono"
             spellCheck={false}
@@ -388,6 +404,18 @@ function SourceEditor({
                 {checked.issues.map((issue) => (
                   <li key={`${issue.path}:${issue.message}`}>
                     {issue.path && <code className="issue-path">{issue.path}</code>} {issue.message}
+                    {issue.line !== undefined && (
+                      <>
+                        {' '}
+                        <button
+                          type="button"
+                          className="link-button"
+                          onClick={() => goToLine(issue.line ?? 1)}
+                        >
+                          {t('journey.source.line', { line: issue.line })}
+                        </button>
+                      </>
+                    )}
                   </li>
                 ))}
               </ul>

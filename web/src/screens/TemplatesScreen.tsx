@@ -18,6 +18,7 @@ import { type MessageKey, useI18n } from '../i18n';
 import { Link } from '../router';
 
 const PREVIEW_DELAY_MS = 400;
+const NOT_FOUND = Symbol('not found');
 const canEdit = (user: User) => user.role === 'admin' || user.role === 'marketer';
 
 export function TemplatesScreen({ user, id, locale }: { user: User; id?: string; locale?: string }) {
@@ -115,7 +116,7 @@ function TemplateEditor({ user, id, locale }: { user: User; id: string; locale: 
   const [shipped, setShipped] = useState<MessageTemplate | null>(null);
   const [saved, setSaved] = useState<MessageTemplate | null>(null);
   const [draft, setDraft] = useState<MessageTemplate | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | typeof NOT_FOUND | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [issues, setIssues] = useState<{ field: string; message: string }[]>([]);
   const [customer, setCustomer] = useState<{ id: string; name: string } | null>(null);
@@ -131,7 +132,7 @@ function TemplateEditor({ user, id, locale }: { user: User; id: string; locale: 
         setDraft(r.template);
         setShipped(r.shipped);
       },
-      (e: Error) => setError(e instanceof ApiError && e.status === 404 ? t('templates.notFound') : e.message),
+      (e: Error) => setError(e instanceof ApiError && e.status === 404 ? NOT_FOUND : e.message),
     );
     api.customers(new URLSearchParams({ page_size: '1' })).then(
       (r) => {
@@ -140,9 +141,9 @@ function TemplateEditor({ user, id, locale }: { user: User; id: string; locale: 
       },
       () => undefined,
     );
-  }, [id, locale, t]);
+  }, [id, locale]);
 
-  if (error) return <p className="error">{error}</p>;
+  if (error) return <p className="error">{error === NOT_FOUND ? t('templates.notFound') : error}</p>;
   if (!draft || !saved) return <p className="loading">{t('common.loading')}</p>;
 
   const insert = (placeholder: string) => {
@@ -252,7 +253,7 @@ function TemplateEditor({ user, id, locale }: { user: User; id: string; locale: 
               ))}
             </fieldset>
           )}
-          {draft.coupon_days !== undefined && (
+          {typeof draft.coupon_days === 'number' && (
             <label>
               {t('templates.couponDays')}
               <input
@@ -270,7 +271,7 @@ function TemplateEditor({ user, id, locale }: { user: User; id: string; locale: 
             <ul className="plain issues" data-testid="template-issues">
               {issues.map((i) => (
                 <li key={`${i.field}:${i.message}`} className="error">
-                  <code className="issue-path">{i.field}</code> {i.message}
+                  <code className="issue-path">{i.field.replace(/^body\./, '')}</code> {i.message}
                 </li>
               ))}
             </ul>
@@ -362,9 +363,15 @@ function Preview({
 }) {
   const { t, language } = useI18n();
   const [rendered, setRendered] = useState<RenderedMessage | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string[] | null>(null);
   const latest = useRef(0);
   const key = useMemo(() => JSON.stringify(template), [template]);
+  const fieldLabel = (field: string) => {
+    const name = field.replace(/^body\.(template\.)?/, '');
+    if (name === 'body') return t('templates.body');
+    if (name === 'subject') return t('templates.col.subject');
+    return name;
+  };
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: key stands for the template's content
   useEffect(() => {
@@ -379,8 +386,13 @@ function Preview({
         },
         (e: unknown) => {
           if (request !== latest.current) return;
-          const issues = e instanceof ApiError ? e.issues.map((i) => `${i.field}: ${i.message}`) : [];
-          setError(issues.length > 0 ? issues.join(' ／ ') : e instanceof Error ? e.message : String(e));
+          // A preview of an earlier text next to this text's problems would mislead.
+          setRendered(null);
+          setError(
+            e instanceof ApiError && e.issues.length > 0
+              ? e.issues.map((i) => `${fieldLabel(i.field)}: ${i.message}`)
+              : [e instanceof Error ? e.message : String(e)],
+          );
         },
       );
     }, PREVIEW_DELAY_MS);
@@ -402,9 +414,11 @@ function Preview({
       </p>
       <CustomerPicker onPick={onCustomer} />
       {error && (
-        <p className="error" role="alert" data-testid="preview-error">
-          {error}
-        </p>
+        <ul className="plain issues error" role="alert" data-testid="preview-error">
+          {error.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
       )}
       {rendered && (
         <>
