@@ -9,6 +9,7 @@
  * - schedule: everyone in the audience (a customer enters once; later periods take newcomers).
  * - change_resolved: customers flagged for re-approach since the journey was enabled.
  * - manual: only `enrolCustomers`.
+ * `simulationCandidates` previews a journey before it is enabled (see there).
  * A do-not-contact or merged customer never enters.
  */
 import { type SqlBool, sql } from 'kysely';
@@ -50,10 +51,12 @@ export async function triggerCandidates(
   storage: Storage,
   journey: StoredJourney,
   now: Date,
+  options: { preview?: boolean } = {},
 ): Promise<string[]> {
   const def = journey.definition;
   const trigger = def.trigger;
-  if (trigger.type === 'manual') return [];
+  const preview = options.preview === true;
+  if (trigger.type === 'manual' && !preview) return [];
   const audience = def.audience;
   let query = segmentQuery(storage, await audienceFilter(storage, audience))
     .select('c.customer_id')
@@ -76,9 +79,9 @@ export async function triggerCandidates(
   const since = journey.enabled_at ?? nowIso;
   if (trigger.type === 'status_entered') {
     if (trigger.statuses.length === 0) return [];
-    query = query
-      .where('s.status', 'in', trigger.statuses)
-      .where(({ exists, selectFrom }) =>
+    query = query.where('s.status', 'in', trigger.statuses);
+    if (!preview) {
+      query = query.where(({ exists, selectFrom }) =>
         exists(
           selectFrom('status_history as h')
             .select('h.id')
@@ -88,6 +91,7 @@ export async function triggerCandidates(
             .where('h.entered_at', '<=', nowIso),
         ),
       );
+    }
   } else if (trigger.type === 'behaviour') {
     const from = new Date(now.getTime() - trigger.within_days * DAY_MS).toISOString();
     let events = actDb(storage)
@@ -108,13 +112,22 @@ export async function triggerCandidates(
         selectFrom('reapproach_flags as f')
           .select('f.id')
           .whereRef('f.customer_id', '=', 'c.customer_id')
-          .where('f.flagged_at', '>=', since.slice(0, 10))
+          .where('f.flagged_at', '>=', preview ? '' : since.slice(0, 10))
           .where('f.flagged_at', '<=', nowIso),
       ),
     );
   }
   const rows = (await query.orderBy('c.customer_id').execute()) as { customer_id: string }[];
   return rows.map((r) => r.customer_id);
+}
+
+/**
+ * The customers a journey would take if it were enabled now, for its simulation: a status trigger
+ * takes everyone currently in its statuses (not only those who entered since enabling), a
+ * resolved-change trigger everyone flagged, a manual journey its whole audience.
+ */
+export function simulationCandidates(storage: Storage, journey: StoredJourney, now: Date): Promise<string[]> {
+  return triggerCandidates(storage, journey, now, { preview: true });
 }
 
 /** Enrols these customers (already checked) at `now`; returns how many were new. */

@@ -6,6 +6,7 @@ import { registerDefinition } from './definition.js';
 import { registerDemo } from './demo.js';
 import { registerFit } from './fit.js';
 import { registerImport } from './import.js';
+import { registerJourney } from './journey.js';
 import { registerLaterCommands } from './later.js';
 import { registerPlan } from './plan.js';
 import { registerReport } from './report.js';
@@ -25,5 +26,6 @@ export function registerCommands(program: Command): void {
   registerPlan(program);
   registerReport(program);
   registerSegment(program);
+  registerJourney(program);
   registerLaterCommands(program);
 }

@@ -30,12 +30,6 @@ const LATER: { name: string; args?: string; description: string; issue: number }
   { name: 'segment', args: '<action> [name]', description: 'saved filters: list | show | save', issue: 4 },
   { name: 'plan', description: 'whom to approach, how, within a budget', issue: 4 },
   {
-    name: 'journey',
-    args: '<action> [name]',
-    description: 'win-back journeys: list | validate | enable | disable | simulate',
-    issue: 0,
-  },
-  {
     name: 'report',
     args: '<kind>',
     description: 'kpi | lift | cohort | reasons | retention | diagnostic',
