@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { REASON_CATEGORIES } from '../diagnose/reasonCategories.js';
 import {
   escapeHtml,
-  REASON_MESSAGES,
   renderMessage,
   smsSegments,
   templatePlaceholders,
@@ -11,6 +10,7 @@ import {
   validateTemplate,
 } from './messageTemplates.js';
 import type { MessageTemplate, RenderCustomer, RenderOptions } from './messageTypes.js';
+import { REASON_MESSAGES } from './messageValues.js';
 
 const aTemplate = (over: Partial<MessageTemplate> = {}): MessageTemplate => ({
   id: 'test-email',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderMessage, smsSegments, templatePlaceholders, validateTemplate } from './messageTemplates.js';
-import type { Locale, RenderCustomer, RenderOptions } from './messageTypes.js';
+import type { Locale, MessageTemplate, RenderCustomer, RenderOptions } from './messageTypes.js';
 import {
   FINAL_OFFER_COUPON_DAYS,
   OFFER_COUPON_DAYS,
@@ -8,6 +8,13 @@ import {
   SHIPPED_TEMPLATES,
   shippedTemplate,
 } from './templateLibrary.js';
+
+/** A shipped template that must exist. */
+function shipped(id: string, locale: Locale): MessageTemplate {
+  const t = shippedTemplate(id, locale);
+  if (!t) throw new Error(`no shipped template ${id} (${locale})`);
+  return t;
+}
 
 /** A customer with every fact known. */
 const fullCustomer = (locale: Locale): RenderCustomer =>
@@ -127,7 +134,7 @@ describe('SHIPPED_TEMPLATES', () => {
     expect(FINAL_OFFER_COUPON_DAYS).toBe(7);
     for (const locale of ['ja', 'en'] as const) {
       const offer = renderMessage(
-        shippedTemplate('winback-offer-email', locale)!,
+        shipped('winback-offer-email', locale),
         fullCustomer(locale),
         options(locale),
       );
@@ -135,7 +142,7 @@ describe('SHIPPED_TEMPLATES', () => {
       expect(offer.couponExpires).toBe('2025-05-24');
       expect(offer.text).toContain('K7Q4M2XA');
       const last = renderMessage(
-        shippedTemplate('winback-final-offer-email', locale)!,
+        shipped('winback-final-offer-email', locale),
         fullCustomer(locale),
         options(locale),
       );
@@ -148,7 +155,7 @@ describe('SHIPPED_TEMPLATES', () => {
   });
 
   it('writes the offer in Japanese with its code and the expiry date', () => {
-    const r = renderMessage(shippedTemplate('winback-offer-email', 'ja')!, fullCustomer('ja'), options('ja'));
+    const r = renderMessage(shipped('winback-offer-email', 'ja'), fullCustomer('ja'), options('ja'));
     expect(r.subject).toBe('【期間限定】日頃の感謝を込めたご優待のご案内');
     expect(r.text).toContain('ご優待コード：K7Q4M2XA\n有効期限：2025年5月24日まで');
     expect(
@@ -169,12 +176,12 @@ describe('SHIPPED_TEMPLATES', () => {
       reason: null,
       repName: null,
     };
-    const day1 = renderMessage(shippedTemplate('winback-value-email', 'ja')!, sparse, options('ja'));
+    const day1 = renderMessage(shipped('winback-value-email', 'ja'), sparse, options('ja'));
     expect(day1.text).toContain(
       '青葉商店 御中\n\n大変ご無沙汰しております。株式会社ミドリ商事の営業担当でございます。',
     );
     expect(day1.text).toContain('以前に弊社の商品をご注文いただきましたこと');
-    const day3 = renderMessage(shippedTemplate('winback-whats-new-email', 'en')!, sparse, options('en'));
+    const day3 = renderMessage(shipped('winback-whats-new-email', 'en'), sparse, options('en'));
     expect(day3.text).toContain('Dear Sir or Madam,\n\nIt has been a while since your last order');
     for (const t of SHIPPED_TEMPLATES) {
       const r = renderMessage(t, sparse, options(t.locale));
@@ -185,17 +192,13 @@ describe('SHIPPED_TEMPLATES', () => {
 
   it('keeps the SMS within two segments with short links (justified warning: two segments are billed as two)', () => {
     for (const locale of ['ja', 'en'] as const) {
-      const r = renderMessage(
-        shippedTemplate('winback-reminder-sms', locale)!,
-        fullCustomer(locale),
-        options(locale),
-      );
+      const r = renderMessage(shipped('winback-reminder-sms', locale), fullCustomer(locale), options(locale));
       const { segments, encoding } = smsSegments(r.text);
       expect(segments).toBeLessThanOrEqual(2);
       expect(encoding).toBe(locale === 'ja' ? 'ucs2' : 'gsm7');
     }
     // The Japanese text around the two links is short: two UCS-2 segments (134) leave 40 characters per link.
-    const withoutLinks = renderMessage(shippedTemplate('winback-reminder-sms', 'ja')!, fullCustomer('ja'), {
+    const withoutLinks = renderMessage(shipped('winback-reminder-sms', 'ja'), fullCustomer('ja'), {
       ...options('ja'),
       ctaUrl: '',
       unsubscribeUrl: '',
@@ -204,7 +207,7 @@ describe('SHIPPED_TEMPLATES', () => {
   });
 
   it('writes the letter without an addressee or link: the letter layout prints both', () => {
-    const t = shippedTemplate('winback-letter-dm', 'ja')!;
+    const t = shipped('winback-letter-dm', 'ja');
     expect(templatePlaceholders(t)).not.toContain('customer_name');
     expect(templatePlaceholders(t)).not.toContain('cta_url');
     const r = renderMessage(t, fullCustomer('ja'), options('ja'));
@@ -216,9 +219,7 @@ describe('SHIPPED_TEMPLATES', () => {
   it('never makes a discount the first thing a customer hears', () => {
     for (const id of ['winback-value-email', 'winback-whats-new-email', 'improvement-fixed-email'] as const) {
       for (const locale of ['ja', 'en'] as const) {
-        expect(shippedTemplate(id, locale)!.body).not.toMatch(
-          /割引|値引|クーポン|優待|discount|coupon|% off/i,
-        );
+        expect(shipped(id, locale).body).not.toMatch(/割引|値引|クーポン|優待|discount|coupon|% off/i);
       }
     }
   });
