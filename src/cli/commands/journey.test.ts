@@ -19,7 +19,7 @@ interface Run {
 
 /** The CLI with no transport configured (messages are held) and a fixed tracking secret. */
 function mezame(args: string[]): Promise<Run> {
-  const env = { ...process.env, MEZAME_SECRET: 'cli-test-secret' };
+  const env: NodeJS.ProcessEnv = { ...process.env, MEZAME_SECRET: 'cli-test-secret' };
   for (const key of Object.keys(env))
     if (key.startsWith('MEZAME_SMTP') || key.startsWith('MEZAME_SMS')) delete env[key];
   return new Promise((resolve, reject) => {

@@ -277,7 +277,7 @@ export function registerJourney(program: Command): void {
           });
           if (flags.json) return printJson({ journey: journeyJson(saved) });
           out(
-            `Saved journey '${saved.id}' version ${saved.version} (${saved.enabled ? 'enabled' : 'disabled: mezame journey enable ' + saved.id})`,
+            `Saved journey '${saved.id}' version ${saved.version} (${saved.enabled ? 'enabled' : `disabled: mezame journey enable ${saved.id}`})`,
           );
           return;
         }
