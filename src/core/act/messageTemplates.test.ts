@@ -479,6 +479,13 @@ describe('renderMessage: email HTML and the sender footer', () => {
     expect(r.html).not.toMatch(/<img|<b>|<i>/);
   });
 
+  it('escapes a script tag and an attribute breakout written in the template body', () => {
+    const r = render('<script>alert(1)</script>"onerror="alert(2)\n{{cta_url}}');
+    expect(r.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&quot;onerror=&quot;alert(2)');
+    expect(r.html).not.toContain('<script');
+    expect(r.html).not.toContain('"onerror');
+  });
+
   it('makes the cta and unsubscribe links clickable, with the URL escaped in the attribute', () => {
     const r = render('詳しくは\n{{cta_url}}', {}, { ctaUrl: 'https://mzm.example.jp/t/c/a?x=1&y="2"' });
     expect(r.html).toContain(

@@ -53,7 +53,8 @@ interface Draft {
 }
 
 const JA_SIGNATURE = '今後ともどうぞよろしくお願い申し上げます。\n\n{{sender_name}}　{{rep_name}}';
-const JA_REPLY = 'ご不明な点やご要望がございましたら、本メールにご返信いただくだけで担当者に届きます。';
+const JA_REPLY =
+  'ご不明な点やご要望がございましたら、本メールにそのままご返信ください。担当者より折り返しご連絡いたします。';
 const EN_SIGNATURE = 'Kind regards,\n\n{{rep_name}}\n{{sender_name}}';
 const EN_REPLY = 'If you have any questions, simply reply to this email; it comes straight to us.';
 
@@ -185,7 +186,7 @@ const DRAFTS: Record<ShippedTemplateId, { channel: MessageChannel } & Record<Loc
     channel: 'email',
     ja: {
       name: '休眠掘り起こし 21日目：最後のご優待',
-      subject: '【最後のご案内】ご優待の有効期限が近づいております',
+      subject: '【最後のご案内】1週間限りのご優待をお届けします',
       coupon_days: FINAL_OFFER_COUPON_DAYS,
       body: jaEmail(
         'いつもお世話になっております。{{sender_name}}の{{rep_name}}でございます。',
@@ -308,7 +309,6 @@ const DRAFTS: Record<ShippedTemplateId, { channel: MessageChannel } & Record<Loc
       body: jaEmail(
         'いつもお世話になっております。{{sender_name}}の{{rep_name}}でございます。',
         'お客様からお寄せいただいたご意見をもとに、弊社ではこの間、商品とサービスの改善に取り組んでまいりました。どのようなご意見から、どのような改善につながったのかを、下記のページでご紹介しております。\n{{cta_url}}',
-        '{{reason_message}}',
       ),
     },
     en: {
@@ -316,7 +316,6 @@ const DRAFTS: Record<ShippedTemplateId, { channel: MessageChannel } & Record<Loc
       subject: 'What we improved thanks to your feedback',
       body: enEmail(
         'Over the past months we have worked through the feedback our customers gave us. This page shows what we heard and what we changed as a result:\n{{cta_url}}',
-        '{{reason_message}}',
       ),
     },
   },
@@ -423,7 +422,6 @@ const DRAFTS: Record<ShippedTemplateId, { channel: MessageChannel } & Record<Loc
         'いつもお世話になっております。{{sender_name}}の{{rep_name}}でございます。',
         '以前、{{last_product}}についてご指摘をいただきながら、十分なご対応ができず申し訳ございませんでした。いただいたご意見を受けて改善を実施いたしましたので、ご報告申し上げます。',
         '▼ 改善の内容は下記のページでご確認いただけます\n{{cta_url}}',
-        '{{reason_message}}',
         '実際にお確かめいただけるよう、お試しの機会もご用意しております。ご希望の際はお申し付けください。',
       ),
     },
@@ -433,7 +431,6 @@ const DRAFTS: Record<ShippedTemplateId, { channel: MessageChannel } & Record<Loc
       body: enEmail(
         'You once told us about a problem with {{last_product}}, and we are sorry we did not resolve it for you at the time. We have since made changes in response, and wanted you to hear it from us first.',
         'The details are here:\n{{cta_url}}',
-        '{{reason_message}}',
         'If you would like to try it for yourself, just let me know and I will arrange it.',
       ),
     },
