@@ -10,12 +10,17 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { z } from 'zod';
+import type { ChannelSender } from '../channels/channelTypes.js';
+import type { MessageChannel } from '../core/act/journeyTypes.js';
+import type { SenderIdentity } from '../core/act/messageTypes.js';
 import { AppError } from '../core/errors.js';
+import { DEFAULT_BASE_URL, type RunResult, runJourneys, UNSET_SENDER } from '../journeys/journeyRunner.js';
 import { type DashboardSummary, dashboardSummary } from '../storage/customerQueries.js';
 import type { Storage } from '../storage/index.js';
 import { parseServerConfig, type ServerConfig } from './config.js';
 import { installErrorHandler } from './httpErrors.js';
 import { ImportJobs } from './importJobs.js';
+import { JourneyScheduler } from './journeyScheduler.js';
 import { openApiDocument } from './openapi.js';
 import { registerAuditRoutes } from './routes/auditRoutes.js';
 import { registerAuthRoutes } from './routes/authRoutes.js';
@@ -24,11 +29,13 @@ import { registerDashboardRoutes } from './routes/dashboardRoutes.js';
 import { registerReportRoutes } from './routes/reportRoutes.js';
 import { IMPORT_CONTENT_TYPES, registerImportRoutes } from './routes/importRoutes.js';
 import { registerIngestRoutes } from './routes/ingestRoutes.js';
+import { registerJourneyRoutes } from './routes/journeyRoutes.js';
 import { registerOutboxRoutes } from './routes/outboxRoutes.js';
 import { registerPlanRoutes } from './routes/planRoutes.js';
 import { registerSegmentRoutes } from './routes/segmentRoutes.js';
 import { registerSettingsRoutes } from './routes/settingsRoutes.js';
 import { registerTaskRoutes } from './routes/taskRoutes.js';
+import { registerTemplateRoutes } from './routes/templateRoutes.js';
 import { registerTokenRoutes } from './routes/tokenRoutes.js';
 import { registerTrackingRoutes, TRACKING_FORM_TYPES } from './routes/trackingRoutes.js';
 import { registerUserRoutes } from './routes/userRoutes.js';
@@ -42,6 +49,27 @@ export interface BuildServerOptions {
   config?: z.input<typeof ServerConfig>;
   /** The clock (tests pin it). */
   clock?: () => Date;
+  /**
+   * How journey runs send (start.ts reads them from the environment: journeyRunner's channelsFromEnv).
+   * Default embedded mode: no transport, every message stays in the outbox as 'held'.
+   */
+  channels?: JourneyChannels;
+  /** Where customers reach this server, when only known once listening; config.publicUrl wins. */
+  publicUrl?: () => string;
+}
+
+export interface JourneyChannels {
+  senders: Partial<Record<MessageChannel, ChannelSender>>;
+  sender: SenderIdentity;
+  /** Where a message's call to action leads (through the click tracking); default the public URL. */
+  ctaUrl?: string;
+}
+
+/** What rendering a message needs besides the template and the customer: as the journey run renders it. */
+export interface MessageLinks {
+  sender: SenderIdentity;
+  baseUrl: () => string;
+  ctaUrl: () => string;
 }
 
 export interface MezameServer {
@@ -53,6 +81,8 @@ export interface MezameServer {
   registeredRoutes: readonly string[];
   /** Starts computing the company dashboard, so the first visitor does not wait for it. */
   warmCaches(): void;
+  /** The journey runs: on demand (POST /api/journeys/run) and, once started, every interval. */
+  journeys: JourneyScheduler<RunResult>;
 }
 
 const SECURITY_HEADERS = {
@@ -123,6 +153,29 @@ export async function buildServer(options: BuildServerOptions): Promise<MezameSe
   registerSettingsRoutes(routes, deps);
   registerSegmentRoutes(routes, deps);
   registerPlanRoutes(routes, deps);
+  const channels = options.channels ?? { senders: {}, sender: UNSET_SENDER };
+  const baseUrl = () => config.publicUrl ?? options.publicUrl?.() ?? DEFAULT_BASE_URL;
+  const links: MessageLinks = {
+    sender: channels.sender,
+    baseUrl,
+    ctaUrl: () => channels.ctaUrl ?? baseUrl(),
+  };
+  const journeys = new JourneyScheduler<RunResult>({
+    run: (now) =>
+      runJourneys(options.storage, {
+        now,
+        senders: channels.senders,
+        sender: links.sender,
+        baseUrl: links.baseUrl(),
+        ctaUrl: links.ctaUrl(),
+      }),
+    clock: deps.clock,
+    onError: (error) => app.log.error({ err: error }, 'journey run failed'),
+  });
+  // Closing the app stops the timer and waits for a run going, before anyone closes storage.
+  app.addHook('onClose', async () => journeys.stop());
+  registerJourneyRoutes(routes, deps, { scheduler: journeys });
+  registerTemplateRoutes(routes, deps, links);
   registerOutboxRoutes(routes, deps);
   registerTrackingRoutes(routes, deps);
   routes.define(
@@ -149,7 +202,7 @@ export async function buildServer(options: BuildServerOptions): Promise<MezameSe
   await serveWebApp(app, config.webDist);
   const warmCaches = () =>
     dashboardCache.warm(JSON.stringify(null), () => dashboardSummary(options.storage, null));
-  return { app, routes, imports, registeredRoutes: registered, warmCaches };
+  return { app, routes, imports, registeredRoutes: registered, warmCaches, journeys };
 }
 
 async function serveWebApp(app: FastifyInstance, webDist: string): Promise<void> {

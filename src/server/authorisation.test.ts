@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../../test/engines.js';
 import { createTestServer, type Session, type TestServer } from '../../test/serverFixture.js';
 import { seedTaskState } from '../../test/taskFixture.js';
+import { shippedTemplate } from '../core/act/templateLibrary.js';
 import { DEFAULT_DEFINITION } from '../core/detect/dormancyDefinition.js';
 import { DEFAULT_CHANNEL_CONFIG } from '../core/prioritise/channelConfig.js';
 import { DEFAULT_SCORING_CONFIG } from '../core/prioritise/scoringModel.js';
@@ -52,6 +53,13 @@ const signedInOnly = (admin: number, marketer: number, rep: number, viewer: numb
   wrongToken: 401,
   readToken: read,
   ingestToken: 403,
+});
+
+const AUTH_JOURNEY = JSON.stringify({
+  id: 'auth-test',
+  name: '権限テスト',
+  trigger: { type: 'manual' },
+  steps: [{ id: 'call', type: 'task', kind: 'call' }],
 });
 
 const everyone = (status: number): Record<Caller, number> =>
@@ -325,6 +333,99 @@ const CASES: Case[] = [
     url: '/api/segments/999',
     expect: signedInOnly(404, 404, 403, 403),
   },
+  // Journeys: a manual journey saved by the PUT case is then enrolled into; enabling and
+  // disabling the shipped winback-basic leaves it as it was.
+  {
+    name: 'list journeys',
+    method: 'GET',
+    url: '/api/journeys',
+    expect: signedInOnly(200, 200, 200, 200, 200),
+  },
+  {
+    name: 'show a journey',
+    method: 'GET',
+    url: '/api/journeys/winback-basic',
+    expect: signedInOnly(200, 200, 200, 200, 200),
+  },
+  {
+    name: 'validate a journey file',
+    method: 'POST',
+    url: '/api/journeys/validate',
+    body: () => ({ source: AUTH_JOURNEY, format: 'json' }),
+    expect: signedInOnly(200, 200, 200, 200, 200),
+  },
+  {
+    name: 'save a journey',
+    method: 'PUT',
+    url: '/api/journeys/auth-test',
+    body: () => ({ source: AUTH_JOURNEY, format: 'json' }),
+    expect: signedInOnly(200, 200, 403, 403),
+  },
+  {
+    name: 'enable a journey',
+    method: 'POST',
+    url: '/api/journeys/winback-basic/enable',
+    expect: signedInOnly(200, 200, 403, 403),
+  },
+  {
+    name: 'disable a journey',
+    method: 'POST',
+    url: '/api/journeys/winback-basic/disable',
+    expect: signedInOnly(200, 200, 403, 403),
+  },
+  {
+    name: 'simulate a journey',
+    method: 'POST',
+    url: '/api/journeys/winback-basic/simulate',
+    body: () => ({}),
+    expect: signedInOnly(200, 200, 403, 200),
+  },
+  {
+    name: 'enrol customers in a journey',
+    method: 'POST',
+    url: '/api/journeys/auth-test/enrol',
+    body: () => ({ customer_ids: ['C001'] }),
+    expect: signedInOnly(200, 200, 403, 403),
+  },
+  {
+    name: 'run the journeys',
+    method: 'POST',
+    url: '/api/journeys/run',
+    expect: signedInOnly(200, 200, 403, 403),
+  },
+  {
+    name: 'list templates',
+    method: 'GET',
+    url: '/api/templates',
+    expect: signedInOnly(200, 200, 200, 200, 200),
+  },
+  {
+    name: 'show a template',
+    method: 'GET',
+    url: '/api/templates/winback-value-email/ja',
+    expect: signedInOnly(200, 200, 200, 200, 200),
+  },
+  {
+    name: 'save a template',
+    method: 'PUT',
+    url: '/api/templates/winback-value-email/ja',
+    body: () => shippedTemplate('winback-value-email', 'ja'),
+    expect: signedInOnly(200, 200, 403, 403),
+  },
+  {
+    name: 'preview a template on own customer',
+    method: 'POST',
+    url: '/api/templates/preview',
+    body: () => ({ template: shippedTemplate('winback-value-email', 'ja'), customer_id: 'C001' }),
+    expect: signedInOnly(200, 200, 200, 200),
+  },
+  {
+    name: "preview a template on another rep's customer",
+    method: 'POST',
+    url: '/api/templates/preview',
+    body: () => ({ template: shippedTemplate('winback-value-email', 'en'), customer_id: 'C003' }),
+    expect: signedInOnly(200, 200, 404, 200),
+  },
   // Outbox message 1 is 田中's C001, message 2 鈴木's C003 (inserted in beforeAll).
   {
     name: 'list the outbox',
@@ -464,6 +565,8 @@ describe.each(ENGINES)('API authorisation on %s', (engine) => {
             .replace(/\/tasks\/\d+\//, '/tasks/:id/')
             .replace(/\/segments\/\d+$/, '/segments/:id')
             .replace(/\/outbox\/\d+$/, '/outbox/:id')
+            .replace(/\/journeys\/(?!run$|validate$)[a-z0-9-]+/, '/journeys/:id')
+            .replace(/\/templates\/[a-z0-9-]+\/(ja|en)$/, '/templates/:id/:locale')
             .replace(/^\/t\/([ocu])\/.+$/, '/t/$1/:token')
             .replace(/\/imports\/customers\//, '/imports/:kind/')
             .replace(/C00\d|\/5(\/|$)|[0-9a-f-]{36}/g, (m) =>

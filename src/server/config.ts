@@ -36,8 +36,8 @@ export const ServerConfig = z.object({
   /** Largest ingestion batch (rows per request). */
   maxIngestBatch: z.number().int().positive().default(5000),
   /**
-   * The address customers reach this server at (tracking links, unsubscribe links in messages);
-   * unset: the address the server listens on, which is right for a laptop and wrong behind a proxy.
+   * The address customers reach this server at (tracking and unsubscribe links in messages);
+   * unset: MEZAME_BASE_URL, else the address served, which is right for a laptop and wrong behind a proxy.
    */
   publicUrl: z
     .url({ protocol: /^https?$/, error: 'expected an http(s) URL like https://mezame.example.jp' })
@@ -59,32 +59,19 @@ export function parseServerConfig(input: z.input<typeof ServerConfig> = {}): Rea
 }
 
 /**
- * The server settings the environment gives: MEZAME_PUBLIC_URL and MEZAME_JOURNEY_INTERVAL_S.
- * Read once at start; a wrong value stops the start with the variable's name.
+ * The server settings the environment gives: MEZAME_JOURNEY_INTERVAL_S (the transports and
+ * MEZAME_BASE_URL are journeyRunner's channelsFromEnv). Read once at start; a wrong value stops
+ * the start with the variable's name.
  */
 export function serverConfigFromEnv(env: NodeJS.ProcessEnv): Partial<z.input<typeof ServerConfig>> {
-  const out: Partial<z.input<typeof ServerConfig>> = {};
-  const publicUrl = env.MEZAME_PUBLIC_URL?.trim();
-  if (publicUrl) {
-    const parsed = ServerConfig.shape.publicUrl.safeParse(publicUrl);
-    if (!parsed.success) {
-      throw new AppError(
-        'invalid_input',
-        `MEZAME_PUBLIC_URL: expected an http(s) URL like https://mezame.example.jp, got '${publicUrl}'`,
-      );
-    }
-    out.publicUrl = publicUrl;
-  }
   const interval = env.MEZAME_JOURNEY_INTERVAL_S?.trim();
-  if (interval) {
-    const seconds = Number(interval);
-    if (!/^\d+$/.test(interval) || !Number.isSafeInteger(seconds)) {
-      throw new AppError(
-        'invalid_input',
-        `MEZAME_JOURNEY_INTERVAL_S: expected whole seconds (0 turns the journey runs off), got '${interval}'`,
-      );
-    }
-    out.journeyIntervalS = seconds;
+  if (!interval) return {};
+  const seconds = Number(interval);
+  if (!/^\d+$/.test(interval) || !Number.isSafeInteger(seconds)) {
+    throw new AppError(
+      'invalid_input',
+      `MEZAME_JOURNEY_INTERVAL_S: expected whole seconds (0 turns the journey runs off), got '${interval}'`,
+    );
   }
-  return out;
+  return { journeyIntervalS: seconds };
 }

@@ -1,14 +1,16 @@
 /**
  * `startServer`: listen, create the first admin on an empty database (printing a one-time
- * sign-in link to stderr), and close cleanly on SIGINT/SIGTERM. Used by `mezame serve` and
- * `mezame demo`.
+ * sign-in link to stderr), run the journeys every MEZAME_JOURNEY_INTERVAL_S seconds through the
+ * transports the environment configures (journeyRunner's channelsFromEnv), and close cleanly on
+ * SIGINT/SIGTERM. Used by `mezame serve` and `mezame demo`.
  */
 import type { z } from 'zod';
+import { channelsFromEnv } from '../journeys/channelSetup.js';
 import { countUsers, insertUser } from '../storage/accountQueries.js';
 import type { Storage } from '../storage/index.js';
 import { type BuildServerOptions, buildServer, type MezameServer } from './app.js';
 import { createLoginLink } from './auth.js';
-import type { ServerConfig } from './config.js';
+import { parseServerConfig, type ServerConfig, serverConfigFromEnv } from './config.js';
 
 export const FIRST_ADMIN_LOGIN = 'admin';
 
@@ -46,6 +48,8 @@ export interface StartServerOptions {
   handleSignals?: boolean;
   /** Where the first-start link goes (default stderr). */
   announce?: (line: string) => void;
+  /** Read once at start for the journey interval and transports (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunningServer extends MezameServer {
@@ -56,17 +60,41 @@ export interface RunningServer extends MezameServer {
 
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const clock = options.clock ?? (() => new Date());
-  const server = await buildServer({ storage: options.storage, config: options.config, clock });
+  const env = options.env ?? process.env;
+  // A wrong variable stops the start here, named, before anything listens.
+  const config = parseServerConfig({ ...serverConfigFromEnv(env), ...options.config });
+  const channels = channelsFromEnv(env);
+  let url = '';
+  const server = await buildServer({
+    storage: options.storage,
+    config,
+    clock,
+    channels: {
+      senders: channels.senders,
+      sender: channels.sender,
+      ...(env.MEZAME_CTA_URL ? { ctaUrl: channels.ctaUrl } : {}),
+    },
+    // Tracking links point at MEZAME_BASE_URL when set, else at the address served.
+    publicUrl: () => (env.MEZAME_BASE_URL ? channels.baseUrl : url),
+  }).catch(async (error: unknown) => {
+    await channels.close();
+    throw error;
+  });
   const host = options.host ?? '127.0.0.1';
   await server.app.listen({ port: options.port ?? 3000, host });
   const address = server.app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const announce = options.announce ?? ((line: string) => process.stderr.write(`${line}\n`));
   const linkPath = await ensureFirstAdmin(options.storage, clock());
   const firstLoginUrl = linkPath ? `${url}${linkPath}` : null;
   announce(`Mezame is serving ${options.storage.description} at ${url}`);
   server.warmCaches();
+  server.journeys.start(config.journeyIntervalS);
+  server.app.log.info(
+    { intervalS: config.journeyIntervalS, channels: channels.description },
+    config.journeyIntervalS > 0 ? 'journeys run every interval' : 'journey runs are off',
+  );
   if (firstLoginUrl) {
     announce(
       `First start: sign in as "${FIRST_ADMIN_LOGIN}" with this one-time link (valid once, 24 hours):`,
@@ -79,7 +107,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     closing ??= (async () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      // Closing the app stops the journey timer and waits for a run going (app.ts onClose).
       await server.app.close();
+      await channels.close();
       await Promise.allSettled(server.imports.list().map((j) => j.done));
       if (options.closeStorage !== false) await options.storage.close();
     })();

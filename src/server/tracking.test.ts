@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES } from '../../test/engines.js';
+import { createTestDatabase, ENGINES } from '../../test/engines.js';
 import { createTestServer, type TestServer } from '../../test/serverFixture.js';
 import { makeTrackingToken } from '../channels/trackingLinks.js';
 import { actDb } from '../storage/journeyTables.js';
@@ -9,6 +9,7 @@ import {
   insertMessages,
   type NewMessage,
 } from '../storage/messageQueries.js';
+import { buildServer } from './app.js';
 
 const OFFER = 'https://shop.example.jp/offer?utm=winback';
 
@@ -199,5 +200,27 @@ describe.each(ENGINES)('tracking routes on %s', (engine) => {
     expect(response.body).toContain('このリンクは無効です');
     const pixel = await get(`/t/o/${makeTrackingToken(secret, { m: 999_999, k: 'o' })}`);
     expect(pixel.statusCode).toBe(200);
+  });
+});
+
+describe('tracking rate limit', () => {
+  it('limits each client address per window on the tracking routes', async () => {
+    const db = await createTestDatabase('sqlite');
+    const storage = await db.open();
+    const server = await buildServer({
+      storage,
+      config: { logLevel: 'silent', trackingRateLimit: { max: 3, windowMs: 60_000 } },
+    });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        statuses.push((await server.app.inject({ method: 'GET', url: '/t/o/x.y' })).statusCode);
+      }
+      expect(statuses).toEqual([200, 200, 200, 429]);
+    } finally {
+      await server.app.close();
+      await storage.close();
+      await db.drop();
+    }
   });
 });
