@@ -101,6 +101,44 @@ async function main(): Promise<void> {
     await page.getByRole('button', { name: '保存', exact: true }).click();
     await page.locator('.field-error').waitFor();
     await shot('10-settings-scoring-error');
+    // Journeys: the shipped win-back journey enabled, the seeded customers enrolled and run once.
+    await page.goto(`${harness.url}/journeys`);
+    await page.getByTestId('journey-list').waitFor();
+    await shot('14-journeys');
+    await page.goto(`${harness.url}/journeys/winback-basic`);
+    await page.getByTestId('journey-flow').waitFor();
+    await page.getByRole('button', { name: '有効にする' }).click();
+    await page.getByLabel('顧客ID', { exact: true }).fill('C001 C002 C003 C004');
+    await page.getByRole('button', { name: '登録', exact: true }).click();
+    await page.getByTestId('journey-message').waitFor();
+    await page.getByRole('button', { name: '今すぐ実行' }).click();
+    await page.getByText('実行しました').waitFor();
+    await shot('15-journey-monitor');
+    await page.getByRole('tab', { name: '定義の編集' }).click();
+    await page.getByText('正しい定義です').waitFor();
+    await shot('16-journey-source');
+    await page.getByRole('tab', { name: 'シミュレーション' }).click();
+    await page.getByRole('button', { name: '試算する' }).click();
+    await page.getByTestId('sim-steps').waitFor();
+    await shot('17-journey-simulation');
+    await page.goto(`${harness.url}/templates/winback-value-email/ja`);
+    await page.frameLocator('[data-testid=html-preview]').locator('body').waitFor();
+    await shot('18-template-email');
+    // The product win-back journey starts with an email: one run queues it (held: no SMTP server).
+    await page.goto(`${harness.url}/journeys/winback-product`);
+    await page.getByRole('button', { name: '有効にする' }).click();
+    await page.getByText('を有効にしました').waitFor();
+    await page.getByLabel('顧客ID', { exact: true }).fill('C001 C002');
+    await page.getByRole('button', { name: '登録', exact: true }).click();
+    await page.getByText('件を登録しました').waitFor();
+    await page.getByRole('button', { name: '今すぐ実行' }).click();
+    await page.getByText('実行しました').waitFor();
+    await page.goto(`${harness.url}/outbox`);
+    await page.getByTestId('outbox-list').waitFor();
+    await page.locator('[data-testid=outbox-row] button').first().click();
+    await page.getByTestId('detail-text').waitFor();
+    await page.frameLocator('[data-testid=html-preview]').locator('body').waitFor();
+    await shot('19-outbox');
     // The sales rep's day: tasks with scripts, then the visit route.
     const rep = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'ja-JP' });
     const repPage = await rep.newPage();

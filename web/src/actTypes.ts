@@ -101,6 +101,13 @@ export interface JourneySimulation {
   assumptions: Record<string, number>;
 }
 
+/** Customers added by hand: already in the journey = skipped; unknown, merged or do-not-contact = rejected. */
+export interface EnrolResult {
+  enrolled: number;
+  skipped: number;
+  rejected?: { customer_id: string; reason: string }[];
+}
+
 export interface RunnerResult {
   enrolled: number;
   advanced: number;

@@ -3,6 +3,7 @@
  * one error type carrying the server's code, message and field.
  */
 import type {
+  EnrolResult,
   JourneyDetail,
   JourneyFormat,
   JourneySimulation,
@@ -566,7 +567,7 @@ export const api = {
   simulateJourney: (id: string) =>
     request<JourneySimulation>('POST', `/api/journeys/${encodeURIComponent(id)}/simulate`, {}),
   enrolJourney: (id: string, customerIds: string[]) =>
-    request<{ enrolled: number; skipped: number }>('POST', `/api/journeys/${encodeURIComponent(id)}/enrol`, {
+    request<EnrolResult>('POST', `/api/journeys/${encodeURIComponent(id)}/enrol`, {
       customer_ids: customerIds,
     }),
   runJourneys: () => request<RunnerResult>('POST', '/api/journeys/run', {}),

@@ -524,7 +524,18 @@ const ja = {
   'journey.enrol.placeholder': '顧客ID（カンマ・空白区切り）',
   'journey.enrol.submit': '登録',
   'journey.enrol.none': '顧客IDを入力してください。',
-  'journey.enrol.done': '{enrolled}件を登録しました（登録済み・対象外 {skipped}件）。',
+  'journey.enrol.done': '{enrolled}件を登録しました（登録済み {skipped}件）。',
+  'journey.enrol.rejected': '登録できなかった顧客: {list}',
+  'journey.enrol.rejected.unknown': '存在しない顧客ID',
+  'journey.enrol.rejected.merged': '名寄せで統合済み',
+  'journey.enrol.rejected.do_not_contact': '連絡禁止',
+  'journey.sim.nobody':
+    '今この条件で対象となる顧客はいません（開始条件が「ステータスの変化」の場合、有効にした後に休眠になった顧客が対象です）。',
+  'journey.sim.assumption.open_rate': '開封率',
+  'journey.sim.assumption.click_rate': 'クリック率',
+  'journey.sim.assumption.purchase_rate_per_message': '1通あたりの購入率',
+  'journey.sim.assumption.reply_rate_per_message': '1通あたりの返信率',
+  'journey.sim.assumption.unsubscribe_rate_per_message': '1通あたりの配信停止率',
   'journey.source.title': '定義（JSON / YAML）',
   'journey.source.intro':
     'このファイルがジャーニーの定義そのものです。入力するたびに検証し、問題があれば場所（パス）と内容を表示します。',
@@ -537,7 +548,8 @@ const ja = {
   'journey.source.line': '{line}行目へ',
   'journey.source.preview': '編集中のフロー',
   'journey.source.noPreview': '定義に問題がある間は、フローを表示できません。',
-  'journey.source.idMismatch': 'IDはこのジャーニーのID「{id}」のままにしてください（別のIDは一覧の「コピーして作成」から）。',
+  'journey.source.idMismatch':
+    'IDはこのジャーニーのID「{id}」のままにしてください（別のIDは一覧の「コピーして作成」から）。',
   'journey.sim.title': 'シミュレーション',
   'journey.sim.intro':
     '今このジャーニーを有効にした場合に対象となる顧客で、各ステップに届く人数・日数・通数・費用を試算します。',
@@ -624,6 +636,11 @@ const ja = {
   'outbox.reason.frequency_cap': '送信回数の上限に達したため、間隔を空けて送ります。',
   'outbox.reason.min_gap': '直近に別の連絡をしたため、間隔を空けて送ります。',
   'outbox.reason.interrupted': '送信処理の途中で停止しました。',
+  'outbox.reason.retry': '一時的なエラーのため、時間をおいて再送します。',
+  'outbox.reason.mailing_list':
+    'DMは郵送で届けます。この画面の「DM宛名リスト（CSV）」をダウンロードして、印刷・発送にお使いください。',
+  'outbox.reason.rejected': '宛先のサーバーが受け取りを拒否しました。',
+  'outbox.reason.retries_exhausted': '再送を繰り返しましたが届きませんでした。',
   'outbox.dmList': 'DM宛名リスト（CSV）',
   'outbox.dmCp932': 'Excel用（Shift_JIS）',
   'outbox.dmUtf8': 'UTF-8',
@@ -1154,7 +1171,8 @@ const en: Record<MessageKey, string> = {
   'journey.monitor.waiting': '{n} waiting',
   'journey.monitor.passed': '{n} passed',
   'journey.monitor.exits': 'Why customers left early',
-  'journey.monitor.refresh': 'Progress refreshes about every 10 seconds while this page is open ({active} active).',
+  'journey.monitor.refresh':
+    'Progress refreshes about every 10 seconds while this page is open ({active} active).',
   'journey.exit.purchased': 'Purchased (reactivated)',
   'journey.exit.unsubscribed': 'Unsubscribed',
   'journey.exit.replied': 'Replied (handed to sales)',
@@ -1167,7 +1185,18 @@ const en: Record<MessageKey, string> = {
   'journey.enrol.placeholder': 'Customer ids (comma or space separated)',
   'journey.enrol.submit': 'Enrol',
   'journey.enrol.none': 'Enter customer ids.',
-  'journey.enrol.done': 'Enrolled {enrolled} ({skipped} already in or not eligible).',
+  'journey.enrol.done': 'Enrolled {enrolled} ({skipped} already in it).',
+  'journey.enrol.rejected': 'Not enrolled: {list}',
+  'journey.enrol.rejected.unknown': 'no such customer',
+  'journey.enrol.rejected.merged': 'merged into another customer',
+  'journey.enrol.rejected.do_not_contact': 'do not contact',
+  'journey.sim.nobody':
+    'Nobody matches now (with a status-change trigger, customers who become dormant after the journey is enabled enter it).',
+  'journey.sim.assumption.open_rate': 'open rate',
+  'journey.sim.assumption.click_rate': 'click rate',
+  'journey.sim.assumption.purchase_rate_per_message': 'purchases per message',
+  'journey.sim.assumption.reply_rate_per_message': 'replies per message',
+  'journey.sim.assumption.unsubscribe_rate_per_message': 'unsubscribes per message',
   'journey.source.title': 'Definition (JSON / YAML)',
   'journey.source.intro':
     'This file is the journey. It is checked as you type; any problem is listed with where it is (its path) and what is wrong.',
@@ -1180,7 +1209,8 @@ const en: Record<MessageKey, string> = {
   'journey.source.line': 'Go to line {line}',
   'journey.source.preview': 'Flow being edited',
   'journey.source.noPreview': 'The flow shows once the definition has no problems.',
-  'journey.source.idMismatch': 'Keep this journey’s id “{id}” (for another id, use “Copy and create” on the list).',
+  'journey.source.idMismatch':
+    'Keep this journey’s id “{id}” (for another id, use “Copy and create” on the list).',
   'journey.sim.title': 'Simulation',
   'journey.sim.intro':
     'Who this journey would take now, and how many reach each step, on which day, with how many messages and at what cost.',
@@ -1267,6 +1297,11 @@ const en: Record<MessageKey, string> = {
   'outbox.reason.frequency_cap': 'The channel’s send limit is reached; it waits for the gap.',
   'outbox.reason.min_gap': 'The customer was contacted recently; it waits for the gap.',
   'outbox.reason.interrupted': 'The sending process stopped midway.',
+  'outbox.reason.retry': 'A temporary error: it will be tried again later.',
+  'outbox.reason.mailing_list':
+    'Direct mail goes by post: download the direct-mail list (CSV) on this page for printing and posting.',
+  'outbox.reason.rejected': 'The recipient’s server refused it.',
+  'outbox.reason.retries_exhausted': 'It could not be delivered after repeated attempts.',
   'outbox.dmList': 'Direct-mail list (CSV)',
   'outbox.dmCp932': 'For Excel (Shift_JIS)',
   'outbox.dmUtf8': 'UTF-8',

@@ -108,17 +108,15 @@ export function JourneyFlow({
               <strong className="flow-label">{labelOf(step)}</strong>
               <span className="muted mono">{step.id}</span>
               {count && (
-                <span className="flow-counts" data-testid="flow-counts">
+                <span
+                  className={count.waiting + count.passed === 0 ? 'flow-counts muted' : 'flow-counts'}
+                  data-testid="flow-counts"
+                >
                   {t('journey.monitor.waiting', { n: formatCount(count.waiting) })} ・{' '}
                   {t('journey.monitor.passed', { n: formatCount(count.passed) })}
                 </span>
               )}
             </div>
-            {step.type === 'send' && (
-              <div className="muted small">
-                {t('journey.template')}: <span className="mono">{step.template}</span>
-              </div>
-            )}
             {step.type === 'task' && step.note && <div className="muted small">{step.note}</div>}
             {step.type === 'branch' && (
               <div className="flow-paths" data-testid="flow-paths">

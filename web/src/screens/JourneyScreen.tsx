@@ -4,7 +4,7 @@
  * checked as you type, issues listed by path), a simulation on the customers the journey would
  * take now, and for marketers and admins: enable/disable, enrol customers by id, run now.
  */
-import { type FormEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type {
   JourneyDefinition,
   JourneyDetail,
@@ -65,8 +65,10 @@ export function JourneyScreen({ id, user }: { id: string; user: User }) {
   const act = async (work: () => Promise<string>) => {
     setBusy(true);
     try {
-      setMessage({ ok: true, text: await work() });
+      const text = await work();
+      // The message shows with the journey as it now is.
       await load();
+      setMessage({ ok: true, text });
     } catch (e) {
       setMessage({ ok: false, text: e instanceof Error ? e.message : String(e) });
     } finally {
@@ -158,10 +160,9 @@ export function JourneyScreen({ id, user }: { id: string; user: User }) {
         ))}
       </div>
       {tab === 'monitor' && (
-        <>
-          <Monitor detail={detail} />
+        <Monitor detail={detail}>
           {canEdit && <EnrolForm id={journey.id} onDone={(text) => act(async () => text)} />}
-        </>
+        </Monitor>
       )}
       {tab === 'source' && (
         <SourceEditor
@@ -189,7 +190,7 @@ function runSummary(result: RunnerResult, t: ReturnType<typeof useI18n>['t']): s
   });
 }
 
-function Monitor({ detail }: { detail: JourneyDetail }) {
+function Monitor({ detail, children }: { detail: JourneyDetail; children?: ReactNode }) {
   const { t, language } = useI18n();
   const { monitor, journey } = detail;
   const counts = Object.fromEntries(
@@ -230,9 +231,21 @@ function Monitor({ detail }: { detail: JourneyDetail }) {
             </dl>
           </>
         )}
+        {children}
       </section>
     </div>
   );
+}
+
+const ASSUMPTIONS = [
+  'open_rate',
+  'click_rate',
+  'purchase_rate_per_message',
+  'reply_rate_per_message',
+  'unsubscribe_rate_per_message',
+];
+function assumptionLabel(key: string, t: ReturnType<typeof useI18n>['t']): string {
+  return ASSUMPTIONS.includes(key) ? t(`journey.sim.assumption.${key}` as MessageKey) : key;
 }
 
 export function exitLabel(reason: string, t: ReturnType<typeof useI18n>['t']): string {
@@ -255,13 +268,19 @@ function EnrolForm({ id, onDone }: { id: string; onDone: (text: string) => void 
       const result = await api.enrolJourney(id, customerIds);
       setError(null);
       setIds('');
-      onDone(t('journey.enrol.done', { enrolled: result.enrolled, skipped: result.skipped }));
+      const rejected = (result.rejected ?? [])
+        .map((r) => `${r.customer_id}（${t(`journey.enrol.rejected.${r.reason}` as MessageKey)}）`)
+        .join('、');
+      onDone(
+        t('journey.enrol.done', { enrolled: result.enrolled, skipped: result.skipped }) +
+          (rejected ? ` ${t('journey.enrol.rejected', { list: rejected })}` : ''),
+      );
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
   };
   return (
-    <form className="card inline-form" onSubmit={submit} aria-label={t('journey.enrol.title')}>
+    <form className="inline-form enrol-form" onSubmit={submit} aria-label={t('journey.enrol.title')}>
       <h3>{t('journey.enrol.title')}</h3>
       <input
         name="customer-ids"
@@ -484,15 +503,20 @@ function Simulation({ id }: { id: string }) {
       setRunning(false);
     }
   };
+  // The chart shows the steps that reach a customer (messages, tasks); waits and branches are in the table.
+  const acting = useMemo(
+    () => (result?.steps ?? []).filter((s) => s.type === 'send' || s.type === 'task'),
+    [result],
+  );
   const chart = useMemo(
     () =>
       result
         ? {
-            labels: result.steps.map((s) => (language === 'ja' ? s.label_ja : s.label_en)),
-            values: result.steps.map((s) => Math.round(s.reach * 10) / 10),
+            labels: acting.map((s) => (language === 'ja' ? s.label_ja : s.label_en)),
+            values: acting.map((s) => Math.round(s.reach * 10) / 10),
           }
         : null,
-    [result, language],
+    [result, acting, language],
   );
   const exits = result ? Object.entries(result.expected_exits).filter(([, n]) => n > 0) : [];
   return (
@@ -535,7 +559,8 @@ function Simulation({ id }: { id: string }) {
               </div>
             </div>
           </div>
-          {chart.labels.length > 0 && (
+          {result.entrants === 0 && <p className="notice">{t('journey.sim.nobody')}</p>}
+          {result.entrants > 0 && chart.labels.length > 0 && (
             <BarChart
               labels={chart.labels}
               values={chart.values}
@@ -580,7 +605,7 @@ function Simulation({ id }: { id: string }) {
           <p className="muted small">
             {t('journey.sim.assumptions', {
               values: Object.entries(result.assumptions)
-                .map(([k, v]) => `${k} ${Math.round(v * 1000) / 10}%`)
+                .map(([k, v]) => `${assumptionLabel(k, t)} ${Math.round(v * 1000) / 10}%`)
                 .join('・'),
             })}
           </p>

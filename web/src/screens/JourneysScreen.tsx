@@ -82,10 +82,10 @@ export function JourneysScreen({ user }: { user: User }) {
               <th>{t('journeys.col.name')}</th>
               <th>{t('journeys.col.trigger')}</th>
               <th>{t('journeys.col.enabled')}</th>
-              <th className="num">{t('journeys.col.active')}</th>
-              <th className="num">{t('journeys.col.completed')}</th>
-              <th className="num">{t('journeys.col.exited')}</th>
-              <th>{t('journeys.col.updated')}</th>
+              <th className="num nowrap">{t('journeys.col.active')}</th>
+              <th className="num nowrap">{t('journeys.col.completed')}</th>
+              <th className="num nowrap">{t('journeys.col.exited')}</th>
+              <th className="nowrap">{t('journeys.col.updated')}</th>
             </tr>
           </thead>
           <tbody>
@@ -119,7 +119,7 @@ export function JourneysScreen({ user }: { user: User }) {
                 <td className="num">{formatCount(j.active)}</td>
                 <td className="num">{formatCount(j.completed)}</td>
                 <td className="num">{formatCount(j.exited)}</td>
-                <td className="muted">{formatDate(j.updated_at, language)}</td>
+                <td className="muted nowrap">{formatDate(j.updated_at, language)}</td>
               </tr>
             ))}
           </tbody>

@@ -26,15 +26,23 @@ const KNOWN_REASONS = [
   'frequency_cap',
   'min_gap',
   'interrupted',
+  'retry',
+  'mailing_list',
+  'rejected',
+  'retries_exhausted',
 ];
 
 /** The status and why, in words (held = no transport configured, suppressed = the reason). */
 export function statusExplanation(status: string, reason: string | null, t: Translate): string {
+  // A held DM is not waiting for a transport: it goes out on the printed mailing list.
+  if (status === 'held' && reason === 'mailing_list') return t('outbox.reason.mailing_list');
   const parts: string[] = [];
   if ((MESSAGE_STATUSES as readonly string[]).includes(status))
     parts.push(t(`outbox.explain.${status}` as MessageKey));
   if (reason) {
     const code = reason.split(/[:\s]/)[0] ?? reason;
+    // "held" already says that no transport is configured.
+    if (status === 'held' && code === 'no_transport') return parts.join(' ');
     parts.push(KNOWN_REASONS.includes(code) ? t(`outbox.reason.${code}` as MessageKey) : reason);
   }
   return parts.join(' ');
@@ -149,9 +157,9 @@ export function OutboxScreen({ user }: { user: User }) {
               <table className="table" data-testid="outbox-list">
                 <thead>
                   <tr>
-                    <th>{t('outbox.col.created')}</th>
+                    <th className="nowrap">{t('outbox.col.created')}</th>
                     <th>{t('col.name')}</th>
-                    <th>{t('outbox.col.channel')}</th>
+                    <th className="nowrap">{t('outbox.col.channel')}</th>
                     <th>{t('outbox.col.subject')}</th>
                     <th>{t('outbox.col.status')}</th>
                   </tr>
@@ -166,9 +174,9 @@ export function OutboxScreen({ user }: { user: User }) {
                       data-status={m.status}
                       className={selected === m.id ? 'selected' : undefined}
                     >
-                      <td className="muted">{formatDate(m.created_at, language)}</td>
+                      <td className="muted nowrap">{formatDate(m.created_at, language)}</td>
                       <td>{m.customer_name ?? m.customer_id}</td>
-                      <td>{t(`channel.${m.channel}`)}</td>
+                      <td className="nowrap">{t(`channel.${m.channel}`)}</td>
                       <td>
                         <button
                           type="button"
@@ -288,7 +296,7 @@ function MessageDetail({ id, onClose }: { id: number; onClose: () => void }) {
           </dl>
           {message.subject && (
             <p>
-              {t('outbox.col.subject')}: <strong data-testid="detail-subject">{message.subject}</strong>
+              {t('templates.col.subject')}: <strong data-testid="detail-subject">{message.subject}</strong>
             </p>
           )}
           <pre className="message-text" data-testid="detail-text">
