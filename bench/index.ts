@@ -7,6 +7,7 @@ import { analyzeBenchmark } from './analyzeBench.js';
 import { bgnbdBenchmark } from './bgnbdBench.js';
 import { demoBenchmark } from './demoBench.js';
 import { importBenchmark } from './importBench.js';
+import { journeyBenchmark } from './journeyBench.js';
 import { serverBenchmark } from './serverBench.js';
 import { nameMatchingBenchmark } from './nameMatchingBench.js';
 
@@ -23,4 +24,4 @@ export interface Benchmark {
   run(options: { scale: 'full' | 'quick'; log: (line: string) => void }): Promise<BenchResult[]>;
 }
 
-export const benchmarks: Benchmark[] = [demoBenchmark, importBenchmark, serverBenchmark, nameMatchingBenchmark, analyzeBenchmark, bgnbdBenchmark];
+export const benchmarks: Benchmark[] = [demoBenchmark, importBenchmark, serverBenchmark, nameMatchingBenchmark, analyzeBenchmark, bgnbdBenchmark, journeyBenchmark];

@@ -4,7 +4,7 @@
  * inserted as enrolments (insert-or-ignore: a customer enters a journey once).
  *
  * - status_entered: the customer's current status is one of the trigger's and status_history
- *   shows it entered that status on or after the day the journey was enabled (no backlog).
+ *   shows it entered one of them on or after the day the journey was enabled (no backlog).
  * - behaviour: at least min_count events of the type (url containing …) within the last days.
  * - schedule: everyone in the audience (a customer enters once; later periods take newcomers).
  * - change_resolved: customers flagged for re-approach since the journey was enabled.
@@ -81,16 +81,14 @@ export async function triggerCandidates(
     if (trigger.statuses.length === 0) return [];
     query = query.where('s.status', 'in', trigger.statuses);
     if (!preview) {
-      query = query.where(({ exists, selectFrom }) =>
-        exists(
-          selectFrom('status_history as h')
-            .select('h.id')
-            .whereRef('h.customer_id', '=', 's.customer_id')
-            .whereRef('h.status', '=', 's.status')
-            .where('h.entered_at', '>=', since.slice(0, 10))
-            .where('h.entered_at', '<=', nowIso),
-        ),
-      );
+      // Uncorrelated on purpose: one pass over the status_entered index, not one per customer.
+      const entered = actDb(storage)
+        .selectFrom('status_history')
+        .select('customer_id')
+        .where('status', 'in', trigger.statuses)
+        .where('entered_at', '>=', since.slice(0, 10))
+        .where('entered_at', '<=', nowIso);
+      query = query.where('c.customer_id', 'in', entered);
     }
   } else if (trigger.type === 'behaviour') {
     const from = new Date(now.getTime() - trigger.within_days * DAY_MS).toISOString();
@@ -107,15 +105,12 @@ export async function triggerCandidates(
     const grouped = events.groupBy('customer_id').having((eb) => eb.fn.countAll(), '>=', trigger.min_count);
     query = query.where('c.customer_id', 'in', grouped);
   } else if (trigger.type === 'change_resolved') {
-    query = query.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('reapproach_flags as f')
-          .select('f.id')
-          .whereRef('f.customer_id', '=', 'c.customer_id')
-          .where('f.flagged_at', '>=', preview ? '' : since.slice(0, 10))
-          .where('f.flagged_at', '<=', nowIso),
-      ),
-    );
+    const flagged = actDb(storage)
+      .selectFrom('reapproach_flags')
+      .select('customer_id')
+      .where('flagged_at', '>=', preview ? '' : since.slice(0, 10))
+      .where('flagged_at', '<=', nowIso);
+    query = query.where('c.customer_id', 'in', flagged);
   }
   const rows = (await query.orderBy('c.customer_id').execute()) as { customer_id: string }[];
   return rows.map((r) => r.customer_id);
