@@ -132,11 +132,16 @@ export function registerTrackingRoutes(table: RouteTable, { storage, config }: S
       successStatus: 302,
       rateLimit,
     },
-    async ({ params, reply, now }) => {
+    async ({ params, reply, request, now }) => {
       const payload = await tokenOf(params.token, 'c');
       // Only a URL we signed: anything else would make this an open redirect.
       if (!payload?.u) return html(reply, 400, INVALID_LINK_PAGE);
-      await recordTrackingEvent(storage, payload.m, 'click', now.toISOString(), payload.u);
+      try {
+        await recordTrackingEvent(storage, payload.m, 'click', now.toISOString(), payload.u);
+      } catch (error) {
+        // The customer still gets where the link promised; a lost click is logged.
+        request.log.error({ err: error }, 'recording a click failed');
+      }
       return reply.header('cache-control', NO_STORE).redirect(payload.u, 302);
     },
   );
