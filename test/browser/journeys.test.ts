@@ -177,6 +177,36 @@ describe('journeys, templates and the outbox in Chromium', () => {
     await page.context().close();
   });
 
+  it('starts a new journey from a copy of a shipped one, disabled, and names a problem at its line', async () => {
+    const page = await signInAs('marketer');
+    await page.goto(`${harness.url}/journeys`);
+    await page.locator('select[name=from]').selectOption('winback-price');
+    await page.locator('input[name=new-id]').fill('winback-price');
+    await page.getByRole('button', { name: 'コピーして作成' }).click();
+    await page.getByRole('alert').filter({ hasText: 'すでに使われています' }).waitFor();
+    await page.locator('input[name=new-id]').fill('winback-price-spring');
+    await page.locator('input[name=new-name]').fill('春の価格キャンペーン');
+    await page.getByRole('button', { name: 'コピーして作成' }).click();
+    await page.getByRole('heading', { name: /春の価格キャンペーン/ }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/journeys/winback-price-spring');
+    await expect(page.getByTestId('journey-enabled').innerText()).resolves.toBe('停止中');
+
+    await page.getByRole('tab', { name: '定義の編集' }).click();
+    const source = page.locator('textarea[name=source]');
+    await source.fill((await source.inputValue()).replace('"days": 3', '"days": 0'));
+    const issue = page.getByTestId('source-issues').locator('li').first();
+    await expect(issue.innerText()).resolves.toMatch(/steps\[\d+\].*days.*above 0/);
+    // The flow it had before stays in view while the text has a problem.
+    await page.getByTestId('last-valid-flow').waitFor();
+    await issue.getByRole('button', { name: /行目へ/ }).click();
+    const selected = await source.evaluate((el) => {
+      const area = el as unknown as { value: string; selectionStart: number; selectionEnd: number };
+      return area.value.slice(area.selectionStart, area.selectionEnd);
+    });
+    expect(selected.trim()).toBe('"days": 0');
+    await page.context().close();
+  });
+
   it('gives a viewer the journeys and templates to read, without switches or buttons', async () => {
     const page = await signInAs('viewer');
     await page.getByRole('link', { name: 'ジャーニー', exact: true }).click();

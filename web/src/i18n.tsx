@@ -547,7 +547,7 @@ const ja = {
   'journey.source.revert': '保存済みの内容に戻す',
   'journey.source.line': '{line}行目へ',
   'journey.source.preview': '編集中のフロー',
-  'journey.source.noPreview': '定義に問題がある間は、フローを表示できません。',
+  'journey.source.noPreview': '定義に問題があります。下は最後に正しかった時点のフローです。',
   'journey.source.idMismatch':
     'IDはこのジャーニーのID「{id}」のままにしてください（別のIDは一覧の「コピーして作成」から）。',
   'journey.sim.title': 'シミュレーション',
@@ -1208,7 +1208,7 @@ const en: Record<MessageKey, string> = {
   'journey.source.revert': 'Back to the saved version',
   'journey.source.line': 'Go to line {line}',
   'journey.source.preview': 'Flow being edited',
-  'journey.source.noPreview': 'The flow shows once the definition has no problems.',
+  'journey.source.noPreview': 'The definition has a problem; below is the flow as it last was without one.',
   'journey.source.idMismatch':
     'Keep this journey’s id “{id}” (for another id, use “Copy and create” on the list).',
   'journey.sim.title': 'Simulation',

@@ -380,10 +380,18 @@ function SourceEditor({
   };
 
   const valid = checked?.definition ?? null;
+  // While the text has a problem, the flow it last had stays in view (marked as such).
+  const [lastValid, setLastValid] = useState<JourneyDefinition>(journey.definition);
+  useEffect(() => {
+    if (valid) setLastValid(valid);
+  }, [valid]);
   return (
     <div className="grid-2 journey-editor">
       <form className="card form" style={{ maxWidth: 'none', marginTop: 0 }} onSubmit={save}>
-        <h2>{t('journey.source.title')}</h2>
+        <h2>
+          {t('journey.source.title')}
+          {checking && <span className="muted small">{t('journey.source.checking')}</span>}
+        </h2>
         <p className="muted small">{t('journey.source.intro')}</p>
         <label>
           {t('journey.source.format')}
@@ -398,25 +406,8 @@ function SourceEditor({
             <option value="yaml">YAML</option>
           </select>
         </label>
-        <label>
-          {t('journey.source.label')}
-          <textarea
-            ref={editor}
-            name="source"
-            className="source-editor mono"
-            spellCheck={false}
-            rows={28}
-            value={source}
-            readOnly={!canEdit}
-            aria-invalid={Boolean(checked && checked.issues.length > 0)}
-            aria-describedby="source-status"
-            onChange={(e) => setSource(e.target.value)}
-          />
-        </label>
         <div id="source-status" aria-live="polite" data-testid="source-status">
-          {checking ? (
-            <p className="muted">{t('journey.source.checking')}</p>
-          ) : checked && checked.issues.length > 0 ? (
+          {checked && checked.issues.length > 0 ? (
             <>
               <p className="error">{t('journey.source.issues', { n: checked.issues.length })}</p>
               <ul className="plain issues" data-testid="source-issues">
@@ -443,6 +434,21 @@ function SourceEditor({
             <p className="ok">{t('journey.source.valid', { n: valid.steps.length })}</p>
           ) : null}
         </div>
+        <label>
+          {t('journey.source.label')}
+          <textarea
+            ref={editor}
+            name="source"
+            className="source-editor mono"
+            spellCheck={false}
+            rows={28}
+            value={source}
+            readOnly={!canEdit}
+            aria-invalid={Boolean(checked && checked.issues.length > 0)}
+            aria-describedby="source-status"
+            onChange={(e) => setSource(e.target.value)}
+          />
+        </label>
         {saveError && (
           <p className="error" role="alert">
             {saveError}
@@ -472,7 +478,10 @@ function SourceEditor({
         {valid ? (
           <JourneyFlow definition={valid} testId="draft-flow" />
         ) : (
-          <p className="muted">{t('journey.source.noPreview')}</p>
+          <>
+            <p className="notice">{t('journey.source.noPreview')}</p>
+            <JourneyFlow definition={lastValid} testId="last-valid-flow" />
+          </>
         )}
       </section>
     </div>
