@@ -101,6 +101,11 @@ describe.each(ENGINES)('tracking routes on %s', (engine) => {
   });
 
   it('redirects a click to the signed URL once recorded, and never to a URL it did not sign', async () => {
+    // A link checker's HEAD sees the redirect but is no click; nor is a HEAD on the pixel an open.
+    const head = await t.server.app.inject({ method: 'HEAD', url: `/t/c/${token('c', OFFER)}` });
+    expect(head.statusCode).toBe(302);
+    await t.server.app.inject({ method: 'HEAD', url: `/t/o/${token('o')}` });
+    expect((await eventsOf()).filter((e) => e.type === 'email_click')).toEqual([]);
     const click = await get(`/t/c/${token('c', OFFER)}`);
     expect(click.statusCode).toBe(302);
     expect(click.headers.location).toBe(OFFER);

@@ -111,7 +111,9 @@ export function registerTrackingRoutes(table: RouteTable, { storage, config }: S
     async ({ params, reply, request, now }) => {
       try {
         const payload = await tokenOf(params.token, 'o');
-        if (payload) await recordTrackingEvent(storage, payload.m, 'open', now.toISOString());
+        if (payload && request.method === 'GET') {
+          await recordTrackingEvent(storage, payload.m, 'open', now.toISOString());
+        }
       } catch (error) {
         // The image must load whatever happens; a lost open is logged, not shown.
         request.log.error({ err: error }, 'recording an email open failed');
@@ -137,7 +139,10 @@ export function registerTrackingRoutes(table: RouteTable, { storage, config }: S
       // Only a URL we signed: anything else would make this an open redirect.
       if (!payload?.u) return html(reply, 400, INVALID_LINK_PAGE);
       try {
-        await recordTrackingEvent(storage, payload.m, 'click', now.toISOString(), payload.u);
+        // A HEAD is a link checker looking, not a person clicking.
+        if (request.method === 'GET') {
+          await recordTrackingEvent(storage, payload.m, 'click', now.toISOString(), payload.u);
+        }
       } catch (error) {
         // The customer still gets where the link promised; a lost click is logged.
         request.log.error({ err: error }, 'recording a click failed');
