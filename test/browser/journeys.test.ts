@@ -88,8 +88,9 @@ describe('journeys, templates and the outbox in Chromium', () => {
     const firstEmail = page.locator('[data-testid=journey-flow] [data-step-id=day1-email]');
     await expect(firstEmail.getByTestId('flow-counts').innerText()).resolves.toContain('通過 4');
 
-    await page.getByRole('link', { name: '送信トレイ', exact: true }).click();
+    await page.getByRole('link', { name: /このジャーニーのメッセージを送信トレイで見る/ }).click();
     await page.getByTestId('outbox-list').waitFor();
+    await expect(page.getByTestId('outbox-journey-filter').innerText()).resolves.toContain('winback-basic');
     const rows = page.locator('[data-testid=outbox-row]');
     const statuses = await rows.evaluateAll((r) => r.map((row) => row.getAttribute('data-status')));
     expect(statuses.length).toBeGreaterThan(0);

@@ -117,7 +117,9 @@ export function JourneyFlow({
                 </span>
               )}
             </div>
-            {step.type === 'task' && step.note && <div className="muted small">{step.note}</div>}
+            {step.type === 'task' && step.note && !labelOf(step).includes(step.note) && (
+              <div className="muted small">{step.note}</div>
+            )}
             {step.type === 'branch' && (
               <div className="flow-paths" data-testid="flow-paths">
                 <div className="flow-path then">

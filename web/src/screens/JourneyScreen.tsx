@@ -136,6 +136,9 @@ export function JourneyScreen({ id, user }: { id: string; user: User }) {
           </button>
         </div>
       )}
+      <p>
+        <Link to={`/outbox?journey_id=${encodeURIComponent(journey.id)}`}>{t('journey.outbox')}</Link>
+      </p>
       {message && (
         <p
           className={message.ok ? 'ok' : 'error'}

@@ -10,7 +10,7 @@ import { MESSAGE_CHANNELS, MESSAGE_STATUSES, type OutboxList, type OutboxMessage
 import { api, type User } from '../api';
 import { formatCount, formatDate } from '../format';
 import { type MessageKey, type Translate, useI18n } from '../i18n';
-import { Link } from '../router';
+import { Link, navigate, useLocation } from '../router';
 import { HtmlPreview } from './TemplatesScreen';
 
 const PAGE_SIZE = 50;
@@ -50,6 +50,8 @@ export function statusExplanation(status: string, reason: string | null, t: Tran
 
 export function OutboxScreen({ user }: { user: User }) {
   const { t, language } = useI18n();
+  const { search } = useLocation();
+  const journeyId = new URLSearchParams(search).get('journey_id') ?? '';
   const [channel, setChannel] = useState('');
   const [status, setStatus] = useState('');
   const [page, setPage] = useState(1);
@@ -62,6 +64,7 @@ export function OutboxScreen({ user }: { user: User }) {
     const query = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String((page - 1) * PAGE_SIZE) });
     if (channel) query.set('channel', channel);
     if (status) query.set('status', status);
+    if (journeyId) query.set('journey_id', journeyId);
     api.outbox(query).then(
       (r) => {
         if (!current) return;
@@ -73,7 +76,7 @@ export function OutboxScreen({ user }: { user: User }) {
     return () => {
       current = false;
     };
-  }, [channel, status, page]);
+  }, [channel, status, page, journeyId]);
 
   const countOf = (group: 'by_status' | 'by_channel', key: string) => list?.counts[group][key] ?? 0;
   const pages = list ? Math.max(1, Math.ceil(list.total / PAGE_SIZE)) : 1;
@@ -84,6 +87,22 @@ export function OutboxScreen({ user }: { user: User }) {
       <h1>{t('outbox.title')}</h1>
       <p className="muted">{t(user.role === 'sales_rep' ? 'outbox.introRep' : 'outbox.intro')}</p>
       <div className="filters">
+        {journeyId && (
+          <span className="filter-chip" data-testid="outbox-journey-filter">
+            {t('outbox.journey')}: <span className="mono">{journeyId}</span>{' '}
+            <button
+              type="button"
+              className="link-button"
+              aria-label={t('outbox.clearJourney')}
+              onClick={() => {
+                setPage(1);
+                navigate('/outbox');
+              }}
+            >
+              ✕
+            </button>
+          </span>
+        )}
         <label className="filter">
           {t('outbox.filter.channel')}
           <select
