@@ -135,6 +135,7 @@ describe('journeys, templates and the outbox in Chromium', () => {
     await page.locator('[data-template-id=winback-reminder-sms][data-locale=ja] a').click();
     const preview = page.getByTestId('template-preview');
     await preview.getByTestId('preview-text').waitFor();
+    await expect(page.getByTestId('template-version').innerText()).resolves.toBe('標準の文面（未編集）');
     await page.locator('input[name=preview-customer]').fill('あおば');
     await page.getByRole('button', { name: /株式会社あおば製作所/ }).click();
     await expect(preview.getByTestId('preview-customer').innerText()).resolves.toBe('株式会社あおば製作所');
@@ -170,6 +171,7 @@ describe('journeys, templates and the outbox in Chromium', () => {
     expect(count(await segments.innerText())).toBeGreaterThan(count(before));
     await page.getByRole('button', { name: '保存', exact: true }).click();
     await expect(page.getByTestId('template-message').innerText()).resolves.toContain('保存しました');
+    await expect(page.getByTestId('template-version').innerText()).resolves.toMatch(/^バージョン 1（/);
     await page.goto(`${harness.url}/templates`);
     await page
       .locator('[data-template-id=winback-reminder-sms][data-locale=ja]')

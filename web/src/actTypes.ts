@@ -158,6 +158,15 @@ export interface TemplateSummary {
   updated_at: string | null;
 }
 
+/** A template in force beside the shipped text it overrides (null for the company's own); version null = shipped. */
+export interface TemplateDetail {
+  template: MessageTemplate;
+  shipped: MessageTemplate | null;
+  version?: number | null;
+  updated_at?: string | null;
+  updated_by?: string | null;
+}
+
 export interface RenderedMessage {
   channel: MessageChannel;
   locale: 'ja' | 'en';

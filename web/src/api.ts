@@ -14,6 +14,7 @@ import type {
   OutboxMessageDetail,
   RenderedMessage,
   RunnerResult,
+  TemplateDetail,
   TemplateSummary,
 } from './actTypes';
 import type {
@@ -573,12 +574,12 @@ export const api = {
   runJourneys: () => request<RunnerResult>('POST', '/api/journeys/run', {}),
   templates: () => request<{ templates: TemplateSummary[] }>('GET', '/api/templates'),
   template: (id: string, locale: string) =>
-    request<{ template: MessageTemplate; shipped: MessageTemplate | null }>(
+    request<TemplateDetail>(
       'GET',
       `/api/templates/${encodeURIComponent(id)}/${encodeURIComponent(locale)}`,
     ),
   saveTemplate: (template: MessageTemplate) =>
-    request<{ template: MessageTemplate }>(
+    request<TemplateDetail>(
       'PUT',
       `/api/templates/${encodeURIComponent(template.id)}/${encodeURIComponent(template.locale)}`,
       template,

@@ -10,6 +10,7 @@ import {
   type MessageTemplate,
   PLACEHOLDERS,
   type RenderedMessage,
+  type TemplateDetail,
   type TemplateSummary,
 } from '../actTypes';
 import { ApiError, api, type CustomerListItem, type User } from '../api';
@@ -112,8 +113,9 @@ function TemplateList() {
 }
 
 function TemplateEditor({ user, id, locale }: { user: User; id: string; locale: string }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const [shipped, setShipped] = useState<MessageTemplate | null>(null);
+  const [stored, setStored] = useState<Omit<TemplateDetail, 'template' | 'shipped'>>({});
   const [saved, setSaved] = useState<MessageTemplate | null>(null);
   const [draft, setDraft] = useState<MessageTemplate | null>(null);
   const [error, setError] = useState<string | typeof NOT_FOUND | null>(null);
@@ -131,6 +133,7 @@ function TemplateEditor({ user, id, locale }: { user: User; id: string; locale: 
         setSaved(r.template);
         setDraft(r.template);
         setShipped(r.shipped);
+        setStored(r);
       },
       (e: Error) => setError(e instanceof ApiError && e.status === 404 ? NOT_FOUND : e.message),
     );
@@ -166,6 +169,7 @@ function TemplateEditor({ user, id, locale }: { user: User; id: string; locale: 
     try {
       const result = await api.saveTemplate(draft);
       setSaved(result.template);
+      setStored(result);
       setDraft(result.template);
       setIssues([]);
       setMessage({ ok: true, text: t('templates.saved') });
@@ -186,7 +190,18 @@ function TemplateEditor({ user, id, locale }: { user: User; id: string; locale: 
         <span className="badge">{t(`channel.${draft.channel}`)}</span>
         <span className="badge">{t(`templates.locale.${draft.locale}` as MessageKey)}</span>
       </h1>
-      <p className="muted mono">{draft.id}</p>
+      <p className="muted">
+        <span className="mono">{draft.id}</span> ・{' '}
+        <span data-testid="template-version">
+          {stored.version
+            ? t('templates.version', {
+                version: stored.version,
+                date: formatDate(stored.updated_at, language),
+                by: stored.updated_by?.replace(/^user:/, '') ?? '—',
+              })
+            : t('templates.shippedVersion')}
+        </span>
+      </p>
       {message && (
         <p
           className={message.ok ? 'ok' : 'error'}
