@@ -44,6 +44,9 @@ describe('journeys, templates and the outbox in Chromium', () => {
     await page.locator('[data-journey-id=winback-basic] a').first().click();
     const flow = page.getByTestId('journey-flow');
     await flow.waitFor();
+    await expect(page.getByTestId('journey-trigger').innerText()).resolves.toContain(
+      'ステータスの変化（休眠になった等）（初期休眠・中期休眠・長期休眠）',
+    );
     expect(await flow.getByTestId('flow-step').count()).toBeGreaterThan(5);
     const branch = flow.locator('.flow-branch').first();
     await expect(branch.getByTestId('flow-paths').innerText()).resolves.toMatch(/はい[\s\S]*いいえ/);

@@ -35,6 +35,7 @@ export function JourneyScreen({ id, user }: { id: string; user: User }) {
   const [tab, setTab] = useState<Tab>('monitor');
   const [busy, setBusy] = useState(false);
   const canEdit = canEditJourneys(user);
+  const triggerText = useTriggerText();
 
   const load = useCallback(() => {
     return api.journey(id).then(
@@ -106,8 +107,8 @@ export function JourneyScreen({ id, user }: { id: string; user: User }) {
         <span className="muted">{t('journey.version', { version: journey.version })}</span>
       </h1>
       {journey.description && <p className="muted">{journey.description}</p>}
-      <p className="muted">
-        {t('journeys.col.trigger')}: {t(`journey.trigger.${journey.definition.trigger.type}` as MessageKey)}
+      <p className="muted" data-testid="journey-trigger">
+        {t('journeys.col.trigger')}: {triggerText(journey.definition)}
       </p>
       {canEdit && (
         <div className="actions journey-actions">
@@ -179,6 +180,34 @@ export function JourneyScreen({ id, user }: { id: string; user: User }) {
       <p className="muted small">{t('journey.monitor.refresh', { active: formatCount(monitor.active) })}</p>
     </div>
   );
+}
+
+/** The trigger and audience in words: 「ステータスの変化（初期休眠・中期休眠）／対象: 休眠理由 価格」. */
+function useTriggerText(): (definition: JourneyDefinition) => string {
+  const { t, label } = useI18n();
+  return (definition) => {
+    const trigger = definition.trigger;
+    const list = (items: readonly string[], prefix: 'status' | 'reason') =>
+      items.map((i) => label(prefix, i)).join('・');
+    let text = t(`journey.trigger.${trigger.type}` as MessageKey);
+    if (trigger.type === 'status_entered') text += `（${list(trigger.statuses, 'status')}）`;
+    if (trigger.type === 'behaviour')
+      text += `（${t('journey.trigger.behaviourDetail', {
+        event: trigger.event,
+        url: trigger.url_contains ?? '—',
+        count: trigger.min_count,
+        days: trigger.within_days,
+      })}）`;
+    if (trigger.type === 'schedule') text += `（${t(`journey.trigger.every.${trigger.every}`)}）`;
+    const audience = definition.audience;
+    const parts: string[] = [];
+    if (audience?.statuses?.length) parts.push(`${t('col.status')} ${list(audience.statuses, 'status')}`);
+    if (audience?.reasons?.length) parts.push(`${t('col.reason')} ${list(audience.reasons, 'reason')}`);
+    if (audience?.ranks?.length) parts.push(`${t('col.rank')} ${audience.ranks.join('・')}`);
+    if (audience?.segment_id !== undefined)
+      parts.push(t('journey.audience.segment', { id: audience.segment_id }));
+    return parts.length > 0 ? `${text} ／ ${t('journey.audience')}: ${parts.join('、')}` : text;
+  };
 }
 
 function runSummary(result: RunnerResult, t: ReturnType<typeof useI18n>['t']): string {
