@@ -45,7 +45,7 @@ describe('journeys, templates and the outbox in Chromium', () => {
     const flow = page.getByTestId('journey-flow');
     await flow.waitFor();
     await expect(page.getByTestId('journey-trigger').innerText()).resolves.toContain(
-      'ステータスの変化（休眠になった等）（初期休眠・中期休眠・長期休眠）',
+      'ステータスが 初期休眠・中期休眠・長期休眠 になった',
     );
     expect(await flow.getByTestId('flow-step').count()).toBeGreaterThan(5);
     const branch = flow.locator('.flow-branch').first();

@@ -190,7 +190,8 @@ function useTriggerText(): (definition: JourneyDefinition) => string {
     const list = (items: readonly string[], prefix: 'status' | 'reason') =>
       items.map((i) => label(prefix, i)).join('・');
     let text = t(`journey.trigger.${trigger.type}` as MessageKey);
-    if (trigger.type === 'status_entered') text += `（${list(trigger.statuses, 'status')}）`;
+    if (trigger.type === 'status_entered')
+      text = t('journey.trigger.statusList', { statuses: list(trigger.statuses, 'status') });
     if (trigger.type === 'behaviour')
       text += `（${t('journey.trigger.behaviourDetail', {
         event: trigger.event,
