@@ -10,12 +10,12 @@ import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../../test/engines.js';
 import { createSmtpSender } from '../channels/email.js';
-import { enrolmentsOf, journeyMonitor, setJourneyEnabled } from '../storage/journeyQueries.js';
+import { enrolmentsOf, getJourney, journeyMonitor, setJourneyEnabled } from '../storage/journeyQueries.js';
 import { actDb } from '../storage/journeyTables.js';
 import { claimDueMessages, listMessages, recordTrackingEvent } from '../storage/messageQueries.js';
 import type { Storage } from '../storage/storage.js';
 import { dispatchMessages } from './dispatcher.js';
-import { type RunOptions, runJourneys } from './journeyRunner.js';
+import { advanceJourneys, type RunOptions, runJourneys } from './journeyRunner.js';
 import { ensureShippedJourneys } from './shippedJourneys.js';
 
 const DAY_MS = 86_400_000;
@@ -277,6 +277,28 @@ describe.each(ENGINES)('journey runner on %s', (engine) => {
     expect(outbox.counts.by_status).toEqual({ sent: 5, suppressed: 3 });
     await email.close?.();
   }, 60_000);
+
+  it('advances each enrolment once when two runs go at the same time', async () => {
+    database = await createTestDatabase(engine);
+    storage = await database.open();
+    await seedCustomers(storage);
+    await ensureShippedJourneys(storage, at(-1));
+    await setJourneyEnabled(storage, 'winback-basic', true, 'marketer', at(-1).toISOString());
+    const env = { MEZAME_SECRET: 'runner-test-secret' };
+    await runJourneys(storage, { now: T0, env });
+    const journey = await getJourney(storage, 'winback-basic');
+    if (!journey) throw new Error('installed');
+    const [one, two] = await Promise.all([
+      advanceJourneys(storage, [journey], { now: at(15), env, batchSize: 2 }),
+      advanceJourneys(storage, [journey], { now: at(15), env, batchSize: 2 }),
+    ]);
+    expect((one?.advanced ?? 0) + (two?.advanced ?? 0)).toBe(5);
+    expect((one?.steps ?? 0) + (two?.steps ?? 0)).toBe(10);
+    expect((one?.queued ?? 0) + (two?.queued ?? 0)).toBe(5);
+    const monitor = await journeyMonitor(storage, 'winback-basic');
+    expect(monitor.passed).toEqual({ 'detected-wait': 5, 'day1-email': 5 });
+    expect(monitor.waiting).toEqual({ 'day1-check': 5 });
+  }, 30_000);
 
   it("turns messages a killed dispatch left 'sending' into 'unknown' and never sends them", async () => {
     database = await createTestDatabase(engine);

@@ -137,11 +137,13 @@ export async function runJourneys(storage: Storage, options: RunOptions): Promis
   return { enrolled, ...advanced, ...dispatched };
 }
 
+/** What a batch writes; each row with the enrolment whose action it is. */
 interface Written {
-  messages: NewMessage[];
+  messages: (NewMessage & { enrolmentId: number })[];
   /** Rendering input of each message, by idempotency key. */
   renders: Map<string, { template: MessageTemplate; customer: CustomerRecord; details: WritingDetails }>;
-  tasks: ActDatabase['tasks'][];
+  tasks: (ActDatabase['tasks'] & { enrolmentId: number })[];
+  log: (StepLogEntry & { enrolmentId: number })[];
 }
 
 /**
@@ -185,8 +187,8 @@ export async function advanceJourneys(
       loadCustomers(storage, ids),
       loadActivity(storage, ids, now),
     ]);
-    const updated: StoredEnrolment[] = [];
-    const log: StepLogEntry[] = [];
+    const updated: (StoredEnrolment & { readDueAt: string })[] = [];
+    const log: Written['log'] = [];
     const acting: { enrolment: StoredEnrolment; action: JourneyAction }[] = [];
     for (const enrolment of batch) {
       const journey = byId.get(enrolment.journeyId) as StoredJourney;
@@ -198,10 +200,11 @@ export async function advanceJourneys(
         activity.get(enrolment.customerId),
       );
       const result = advanceEnrolment(journey.definition, enrolment, facts, now);
-      updated.push({ ...enrolment, ...result.enrolment });
+      updated.push({ ...enrolment, ...result.enrolment, readDueAt: enrolment.dueAt });
       for (const action of result.actions) {
         if (action.type === 'passed') {
           log.push({
+            enrolmentId: enrolment.id,
             journeyId: enrolment.journeyId,
             customerId: enrolment.customerId,
             stepId: action.stepId,
@@ -219,7 +222,9 @@ export async function advanceJourneys(
       .filter((c): c is CustomerRecord => c !== undefined);
     const details =
       actingCustomers.length > 0 ? await loadWritingDetails(storage, actingCustomers, now) : new Map();
-    const written: Written = { messages: [], renders: new Map(), tasks: [] };
+    let steps = 0;
+    let advanced = 0;
+    const written: Written = { messages: [], renders: new Map(), tasks: [], log };
     for (const { enrolment, action } of acting) {
       const customer = customers.get(enrolment.customerId);
       const detail = details.get(enrolment.customerId) as WritingDetails | undefined;
@@ -230,6 +235,7 @@ export async function advanceJourneys(
           templates.get(templateKey(action.template, 'ja'));
         const usable = template !== undefined && template.channel === action.channel;
         written.messages.push({
+          enrolmentId: enrolment.id,
           idempotency_key: action.idempotencyKey,
           customer_id: enrolment.customerId,
           journey_id: enrolment.journeyId,
@@ -255,14 +261,24 @@ export async function advanceJourneys(
         });
         if (usable) written.renders.set(action.idempotencyKey, { template, customer, details: detail });
       } else if (action.type === 'task') {
-        written.tasks.push(taskRow(enrolment, action, customer, detail, { today, dueOn, nowIso }));
+        written.tasks.push({
+          ...taskRow(enrolment, action, customer, detail, { today, dueOn, nowIso }),
+          enrolmentId: enrolment.id,
+        });
       }
     }
 
     await actDb(storage)
       .transaction()
       .execute(async (trx) => {
-        const messageIds = await insertMessagesReturningIds(trx, written.messages);
+        // The enrolments first: another process that advanced them meanwhile wins, and this
+        // batch carries out only the actions of the enrolments it moved.
+        const moved = await updateEnrolments(trx, updated, nowIso);
+        const ours = <T extends { enrolmentId: number }>(rows: T[]) =>
+          rows.filter((r) => moved.has(r.enrolmentId)).map(({ enrolmentId: _, ...row }) => row);
+        steps = ours(written.log).length;
+        advanced = moved.size;
+        const messageIds = await insertMessagesReturningIds(trx, ours(written.messages));
         const bodies: MessageBody[] = [];
         for (const [key, id] of messageIds) {
           const input = written.renders.get(key);
@@ -300,12 +316,11 @@ export async function advanceJourneys(
         }
         await fillMessageBodies(trx, bodies);
         totals.queued += messageIds.size;
-        totals.tasks += await insertTasks(trx, written.tasks);
-        await updateEnrolments(trx, updated, nowIso);
-        await insertStepLog(trx, log);
+        totals.tasks += await insertTasks(trx, ours(written.tasks) as ActDatabase['tasks'][]);
+        await insertStepLog(trx, ours(written.log));
       });
-    totals.advanced += batch.length;
-    totals.steps += log.length;
+    totals.advanced += advanced;
+    totals.steps += steps;
     options.onProgress?.({ phase: 'advance', done: totals.steps });
   }
   return totals;

@@ -244,17 +244,23 @@ describe.each(ENGINES)('journey and outbox storage on %s', (engine) => {
       const last = batch[batch.length - 1] as (typeof batch)[number];
       after = { dueAt: last.dueAt, id: last.id };
       // Advancing moves them on: two wait, one completes, the rest exit.
-      await updateEnrolments(
-        actDb(storage),
-        batch.map((e, i) =>
-          i === 0
-            ? { ...e, stepId: 's1', dueAt: '2026-11-05T01:00:00.000Z' }
-            : i === 1
-              ? { ...e, stepId: null, state: 'completed' as const }
-              : { ...e, stepId: null, state: 'exited' as const, exitReason: 'purchased' as const },
-        ),
-        T0,
+      const moved = batch.map((e, i) =>
+        i === 0
+          ? { ...e, readDueAt: e.dueAt, stepId: 's1', dueAt: '2026-11-05T01:00:00.000Z' }
+          : i === 1
+            ? { ...e, readDueAt: e.dueAt, stepId: null, state: 'completed' as const }
+            : {
+                ...e,
+                readDueAt: e.dueAt,
+                stepId: null,
+                state: 'exited' as const,
+                exitReason: 'purchased' as const,
+              },
       );
+      const written = await updateEnrolments(actDb(storage), moved, T0);
+      expect([...written].sort()).toEqual(batch.map((e) => e.id).sort());
+      // A second process that read the same batch writes nothing: the rows moved on.
+      expect((await updateEnrolments(actDb(storage), moved, T0)).size).toBe(0);
       await insertStepLog(
         actDb(storage),
         batch.map((e) => ({

@@ -404,25 +404,35 @@ export async function enrolmentsOf(
 
 /**
  * Writes the engine's new state of each enrolment in one statement per 500 rows (an UPDATE …
- * FROM a VALUES list, on both engines). Takes a database or a transaction.
+ * FROM a VALUES list, on both engines) and returns the ids written. An enrolment is written only
+ * while it is still active and due at `readDueAt` (the due time it was read with): when two
+ * processes advance the same batch, the second finds the rows moved on and writes nothing, so its
+ * caller skips their actions. Takes a database or a transaction.
  */
 export async function updateEnrolments(
   db: Kysely<ActDatabase>,
-  enrolments: readonly StoredEnrolment[],
+  enrolments: readonly (StoredEnrolment & { readDueAt: string })[],
   at: string,
-): Promise<void> {
+): Promise<Set<number>> {
+  const written = new Set<number>();
   for (const part of chunked(enrolments, 500)) {
     const values = sql.join(
       part.map(
         (e) =>
-          sql`(cast(${e.id} as integer), ${e.stepId}, ${e.state}, ${e.dueAt}, ${e.variant}, ${e.exitReason})`,
+          sql`(cast(${e.id} as integer), ${e.stepId}, ${e.state}, ${e.dueAt}, ${e.variant}, ${e.exitReason}, ${e.readDueAt})`,
       ),
     );
-    await sql`with v (id, step_id, state, due_at, variant, exit_reason) as (values ${values})
+    const result = await sql<{
+      id: number | string;
+    }>`with v (id, step_id, state, due_at, variant, exit_reason, read_due_at) as (values ${values})
       update journey_enrolments set step_id = v.step_id, state = v.state, due_at = v.due_at,
         variant = v.variant, exit_reason = v.exit_reason, updated_at = ${at}
-      from v where journey_enrolments.id = v.id`.execute(db);
+      from v where journey_enrolments.id = v.id and journey_enrolments.state = 'active'
+        and journey_enrolments.due_at = v.read_due_at
+      returning journey_enrolments.id`.execute(db);
+    for (const row of result.rows) written.add(Number(row.id));
   }
+  return written;
 }
 
 export interface StepLogEntry {
