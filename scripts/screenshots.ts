@@ -123,6 +123,8 @@ async function main(): Promise<void> {
     await shot('17-journey-simulation');
     await page.goto(`${harness.url}/templates/winback-value-email/ja`);
     await page.frameLocator('[data-testid=html-preview]').locator('body').waitFor();
+    // Headless Chromium paints a sandboxed frame only once it has been captured in view.
+    await page.getByTestId('html-preview').screenshot();
     await shot('18-template-email');
     // The product win-back journey starts with an email: one run queues it (held: no SMTP server).
     await page.goto(`${harness.url}/journeys/winback-product`);
@@ -138,6 +140,8 @@ async function main(): Promise<void> {
     await page.locator('[data-testid=outbox-row] button').first().click();
     await page.getByTestId('detail-text').waitFor();
     await page.frameLocator('[data-testid=html-preview]').locator('body').waitFor();
+    // Headless Chromium paints a sandboxed frame only once it has been captured in view.
+    await page.getByTestId('html-preview').screenshot();
     await shot('19-outbox');
     // The sales rep's day: tasks with scripts, then the visit route.
     const rep = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'ja-JP' });
