@@ -332,6 +332,10 @@ export function registerJourney(program: Command): void {
           if (flags.json) printJson({ journey_id: journey.id, ...result });
           else {
             out(`Enrolled ${result.enrolled} in '${journey.id}'; ${result.skipped} already in it`);
+            if (!journey.enabled)
+              out(
+                `'${journey.id}' is disabled: they start once it is enabled (mezame journey enable ${journey.id})`,
+              );
             for (const r of result.rejected)
               process.stderr.write(`  ${r.customer_id}: not enrolled (${r.reason})\n`);
           }
