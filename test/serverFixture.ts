@@ -2,10 +2,12 @@
  * An in-process server over a fresh database (SQLite file or PostgreSQL), with one user of
  * each role and a few customers owned by two sales reps. Requests go through `app.inject`.
  */
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
+import { UNSET_SENDER } from '../src/journeys/journeyRunner.js';
 import { buildServer, type MezameServer } from '../src/server/index.js';
 import { hashPassword } from '../src/server/passwords.js';
 import { insertUser, type Role } from '../src/storage/accountQueries.js';
@@ -181,6 +183,8 @@ export async function createTestServer(
     seed?: boolean;
     maxUploadBytes?: number;
     dashboardCacheMs?: number;
+    /** Where a message's call to action leads (MEZAME_CTA_URL). */
+    ctaUrl?: string;
   } = {},
 ): Promise<TestServer> {
   const db = await createTestDatabase(engine);
@@ -201,6 +205,7 @@ export async function createTestServer(
   const server = await buildServer({
     storage,
     clock: () => NOW,
+    ...(options.ctaUrl ? { channels: { senders: {}, sender: UNSET_SENDER, ctaUrl: options.ctaUrl } } : {}),
     config: {
       logLevel: 'silent',
       uploadDir,

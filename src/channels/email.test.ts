@@ -171,7 +171,7 @@ describe('smtpErrorToResult', () => {
 });
 
 describe('addTracking', () => {
-  const urls = trackingUrls('https://mezame.example.jp', SECRET, 42, 'https://shop.example.jp/offer');
+  const urls = trackingUrls('https://mezame.example.jp', SECRET, 42);
   const tokenOf = (url: string) => readTrackingToken(SECRET, url.slice(url.lastIndexOf('/') + 1));
 
   it('puts the open pixel before </body> and rewrites body links to signed click links', () => {

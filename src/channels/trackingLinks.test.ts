@@ -1,6 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { makeTrackingToken, readTrackingToken, trackingUrls } from './trackingLinks.js';
+import {
+  makeShortTrackingToken,
+  makeTrackingToken,
+  readTrackingToken,
+  trackingUrls,
+} from './trackingLinks.js';
 
 const SECRET = 'test-secret-0123456789';
 
@@ -69,9 +74,32 @@ describe('tracking tokens', () => {
   });
 });
 
+describe('short tracking tokens', () => {
+  it('read back as the message id and kind, for every kind', () => {
+    for (const k of ['o', 'c', 'u'] as const) {
+      for (const m of [0, 1, 42, 2 ** 40]) {
+        expect(readTrackingToken(SECRET, makeShortTrackingToken(SECRET, m, k))).toEqual({ m, k });
+      }
+    }
+  });
+
+  it('refuse a changed id, kind or mac, another secret, and a second spelling of the id', () => {
+    const token = makeShortTrackingToken(SECRET, 42, 'u');
+    const [id = '', rest = ''] = token.split('~');
+    expect(readTrackingToken(SECRET, `${(42 + 1).toString(36)}~${rest}`)).toBeNull();
+    expect(readTrackingToken(SECRET, `${id}~o${rest.slice(1)}`)).toBeNull();
+    const flipped = rest.slice(0, -1) + (rest.endsWith('A') ? 'B' : 'A');
+    expect(readTrackingToken(SECRET, `${id}~${flipped}`)).toBeNull();
+    expect(readTrackingToken('another secret', token)).toBeNull();
+    expect(readTrackingToken(SECRET, `0${token}`)).toBeNull();
+    expect(readTrackingToken(SECRET, token.slice(0, -1))).toBeNull();
+    expect(() => makeShortTrackingToken(SECRET, -1, 'o')).toThrow();
+  });
+});
+
 describe('trackingUrls', () => {
   it('builds the pixel, cta, click and unsubscribe links under the base URL', () => {
-    const urls = trackingUrls('https://mezame.example.jp/', SECRET, 42, 'https://example.jp/offer');
+    const urls = trackingUrls('https://mezame.example.jp/', SECRET, 42);
     expect(urls.prefix).toBe('https://mezame.example.jp/t/');
     const token = (url: string, kind: string) => {
       const prefix = `https://mezame.example.jp/t/${kind}/`;
@@ -80,7 +108,11 @@ describe('trackingUrls', () => {
     };
     expect(token(urls.openPixel, 'o')).toEqual({ m: 42, k: 'o' });
     expect(token(urls.unsubscribe, 'u')).toEqual({ m: 42, k: 'u' });
-    expect(token(urls.cta, 'c')).toEqual({ m: 42, k: 'c', u: 'https://example.jp/offer' });
+    // The message's own links are short (an SMS pays per character); its call to action names no URL.
+    expect(token(urls.cta, 'c')).toEqual({ m: 42, k: 'c' });
+    for (const url of [urls.openPixel, urls.cta, urls.unsubscribe]) {
+      expect(url.length - 'https://mezame.example.jp/t/c/'.length).toBeLessThanOrEqual(17);
+    }
     expect(token(urls.click('http://example.jp/a'), 'c')).toEqual({
       m: 42,
       k: 'c',

@@ -1,9 +1,15 @@
 /**
  * Signed tracking links: the open pixel, click-through redirects and the one-click unsubscribe
- * link that every outgoing message carries. A token is `<payload>.<mac>`: the payload is compact
- * JSON in base64url, the mac an HMAC-SHA256 over the payload text, truncated to 128 bits (RFC 2104
- * §5 allows truncation to half the hash length; it keeps SMS links short). Nothing is stored per
- * link: the public /t/ routes trust a token only when its mac checks out with the server secret.
+ * link that every outgoing message carries. Two forms:
+ * - a link to any URL (a link in an email's body): `<payload>.<mac>`, the payload compact JSON in
+ *   base64url, the mac an HMAC-SHA256 over the payload text truncated to 128 bits (RFC 2104 §5
+ *   allows truncation to half the hash length);
+ * - the short form, for the links of every message (pixel, call to action, unsubscribe), which an
+ *   SMS pays for by the character: `<message id in base 36>~<kind><mac>`, the mac 72 bits over the
+ *   id and kind — about 17 characters. Its click leads to the configured call to action, which
+ *   the click route knows; nothing else can be named by it.
+ * Nothing is stored per link: the public /t/ routes trust a token only when its mac checks out
+ * with the server secret.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
@@ -14,11 +20,43 @@ export interface TrackingPayload {
   /** The outbox message id. */
   m: number;
   k: TrackingKind;
-  /** Click target (kind 'c' only): an absolute http(s) URL. */
+  /** Click target (kind 'c' only): an absolute http(s) URL; none = the call to action (short form). */
   u?: string;
 }
 
 const MAC_BYTES = 16;
+const SHORT_MAC_BYTES = 9;
+const SHORT_TOKEN = /^([0-9a-z]{1,11})~([ocu])([A-Za-z0-9_-]{12})$/;
+
+function shortMac(secret: string, messageId: number, kind: TrackingKind): Buffer {
+  return createHmac('sha256', secret)
+    .update(`mezame-short:${messageId}:${kind}`)
+    .digest()
+    .subarray(0, SHORT_MAC_BYTES);
+}
+
+/** The short form of a token for a message's pixel, call to action ('c' without a URL) or unsubscribe. */
+export function makeShortTrackingToken(secret: string, messageId: number, kind: TrackingKind): string {
+  if (secret.length === 0) throw new Error('makeShortTrackingToken: the tracking secret is empty');
+  if (!Number.isSafeInteger(messageId) || messageId < 0) {
+    throw new Error(`makeShortTrackingToken: invalid message id ${messageId}`);
+  }
+  return `${messageId.toString(36)}~${kind}${shortMac(secret, messageId, kind).toString('base64url')}`;
+}
+
+function readShortToken(secret: string, token: string): TrackingPayload | null {
+  const match = SHORT_TOKEN.exec(token);
+  if (!match) return null;
+  const [, id36 = '', kind = '', macText = ''] = match;
+  const m = Number.parseInt(id36, 36);
+  // One spelling per id: no leading zeros.
+  if (!Number.isSafeInteger(m) || m.toString(36) !== id36) return null;
+  const given = Buffer.from(macText, 'base64url');
+  const expected = shortMac(secret, m, kind as TrackingKind);
+  if (given.length !== expected.length || given.toString('base64url') !== macText) return null;
+  if (!timingSafeEqual(given, expected)) return null;
+  return { m, k: kind as TrackingKind };
+}
 const KINDS: readonly TrackingKind[] = ['o', 'c', 'u'];
 
 function mac(secret: string, payloadText: string): Buffer {
@@ -70,6 +108,7 @@ export function makeTrackingToken(secret: string, payload: TrackingPayload): str
  */
 export function readTrackingToken(secret: string, token: string): TrackingPayload | null {
   if (secret.length === 0) return null;
+  if (token.includes('~')) return readShortToken(secret, token);
   const dot = token.indexOf('.');
   if (dot <= 0 || dot !== token.lastIndexOf('.')) return null;
   const payloadText = token.slice(0, dot);
@@ -94,7 +133,7 @@ export interface TrackingUrls {
   prefix: string;
   /** 1×1 image: GET records an open. */
   openPixel: string;
-  /** The click-through link for the message's call to action. */
+  /** The click-through link to the message's call to action (the configured CTA URL; short form). */
   cta: string;
   /** One-click unsubscribe (GET shows a confirmation, POST unsubscribes, RFC 8058). */
   unsubscribe: string;
@@ -105,23 +144,18 @@ export interface TrackingUrls {
 /**
  * The signed links of one outbox message.
  *
- * @example trackingUrls('https://mezame.example.jp', secret, 42, 'https://example.jp/offer').cta
- *   // 'https://mezame.example.jp/t/c/eyJtIjo0Mi…'
+ * @example trackingUrls('https://mezame.example.jp', secret, 42).cta
+ *   // 'https://mezame.example.jp/t/c/16~c…' (16 = 42 in base 36)
  */
-export function trackingUrls(
-  baseUrl: string,
-  secret: string,
-  messageId: number,
-  ctaTarget: string,
-): TrackingUrls {
+export function trackingUrls(baseUrl: string, secret: string, messageId: number): TrackingUrls {
   const base = baseUrl.replace(/\/+$/, '');
   const click = (url: string): string =>
     `${base}/t/c/${makeTrackingToken(secret, { m: messageId, k: 'c', u: url })}`;
   return {
     prefix: `${base}/t/`,
-    openPixel: `${base}/t/o/${makeTrackingToken(secret, { m: messageId, k: 'o' })}`,
-    cta: click(ctaTarget),
-    unsubscribe: `${base}/t/u/${makeTrackingToken(secret, { m: messageId, k: 'u' })}`,
+    openPixel: `${base}/t/o/${makeShortTrackingToken(secret, messageId, 'o')}`,
+    cta: `${base}/t/c/${makeShortTrackingToken(secret, messageId, 'c')}`,
+    unsubscribe: `${base}/t/u/${makeShortTrackingToken(secret, messageId, 'u')}`,
     click,
   };
 }

@@ -47,7 +47,6 @@ export interface DispatchOptions {
   now: Date;
   senders: Partial<Record<MessageChannel, ChannelSender>>;
   baseUrl: string;
-  ctaUrl: string;
   batchSize?: number;
   rules?: ContactRules;
   onProgress?: (progress: { phase: 'dispatch'; done: number }) => void;
@@ -175,7 +174,7 @@ export async function dispatchMessages(storage: Storage, options: DispatchOption
 
 /** The message as a sender gets it: email HTML with the open pixel and tracked links. */
 function outgoing(message: MessageRow, secret: string, options: DispatchOptions): OutgoingMessage {
-  const urls = trackingUrls(options.baseUrl, secret, message.id, options.ctaUrl);
+  const urls = trackingUrls(options.baseUrl, secret, message.id);
   return {
     id: message.id,
     idempotencyKey: message.idempotency_key,

@@ -12,8 +12,8 @@ import {
 import type { StoredJourney } from '../storage/journeyQueries.js';
 import { getChannelConfig } from '../storage/settingsQueries.js';
 import type { Storage } from '../storage/storage.js';
-import { loadCustomers } from './journeyFacts.js';
 import { simulationCandidates } from './journeyEnrolment.js';
+import { loadCustomers } from './journeyFacts.js';
 
 /** The customers a simulation runs on, with the facts its branches read. */
 export async function simulationCustomers(

@@ -324,7 +324,6 @@ describe.each(ENGINES)('journey runner on %s', (engine) => {
         },
       },
       baseUrl: 'http://localhost:8080',
-      ctaUrl: 'http://localhost:8080',
       env,
     });
     expect(result).toMatchObject({ unknown: 2, sent: 2, suppressed: 1 });

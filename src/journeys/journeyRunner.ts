@@ -44,6 +44,7 @@ import type { Storage } from '../storage/storage.js';
 import type { TaskContext } from '../storage/taskQueries.js';
 import { resolveTemplates, templateKey } from '../storage/templateQueries.js';
 import { type DispatchResult, dispatchMessages } from './dispatcher.js';
+import { enrolIds, triggerCandidates } from './journeyEnrolment.js';
 import {
   type CustomerRecord,
   enrolmentFacts,
@@ -52,7 +53,6 @@ import {
   loadWritingDetails,
   type WritingDetails,
 } from './journeyFacts.js';
-import { enrolIds, triggerCandidates } from './journeyEnrolment.js';
 import { ensureShippedJourneys } from './shippedJourneys.js';
 
 export const DEFAULT_BASE_URL = 'http://localhost:8080';
@@ -75,8 +75,6 @@ export interface RunOptions {
   senders?: Partial<Record<MessageChannel, ChannelSender>>;
   /** Where the tracking routes are served (links in messages point there). */
   baseUrl?: string;
-  /** Where a message's call to action leads (through the click tracking); default the base URL. */
-  ctaUrl?: string;
   sender?: SenderIdentity;
   locale?: Locale;
   rules?: ContactRules;
@@ -128,7 +126,6 @@ export async function runJourneys(storage: Storage, options: RunOptions): Promis
           now,
           senders: options.senders ?? {},
           baseUrl: options.baseUrl ?? DEFAULT_BASE_URL,
-          ctaUrl: options.ctaUrl ?? options.baseUrl ?? DEFAULT_BASE_URL,
           batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
           ...(options.rules ? { rules: options.rules } : {}),
           ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -164,7 +161,6 @@ export async function advanceJourneys(
   const secret = await getTrackingSecret(storage, options.env);
   const mac = (data: string) => createHmac('sha256', secret).update(data).digest('hex');
   const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
-  const ctaUrl = options.ctaUrl ?? baseUrl;
   const locale = options.locale ?? 'ja';
   const sender = options.sender ?? UNSET_SENDER;
   const today = japanDay(now);
@@ -283,7 +279,7 @@ export async function advanceJourneys(
         for (const [key, id] of messageIds) {
           const input = written.renders.get(key);
           if (!input) continue;
-          const urls = trackingUrls(baseUrl, secret, id, ctaUrl);
+          const urls = trackingUrls(baseUrl, secret, id);
           const rendered = renderMessage(
             input.template,
             {

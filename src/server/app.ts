@@ -26,12 +26,12 @@ import { registerAuditRoutes } from './routes/auditRoutes.js';
 import { registerAuthRoutes } from './routes/authRoutes.js';
 import { registerCustomerRoutes } from './routes/customerRoutes.js';
 import { registerDashboardRoutes } from './routes/dashboardRoutes.js';
-import { registerReportRoutes } from './routes/reportRoutes.js';
 import { IMPORT_CONTENT_TYPES, registerImportRoutes } from './routes/importRoutes.js';
 import { registerIngestRoutes } from './routes/ingestRoutes.js';
 import { registerJourneyRoutes } from './routes/journeyRoutes.js';
 import { registerOutboxRoutes } from './routes/outboxRoutes.js';
 import { registerPlanRoutes } from './routes/planRoutes.js';
+import { registerReportRoutes } from './routes/reportRoutes.js';
 import { registerSegmentRoutes } from './routes/segmentRoutes.js';
 import { registerSettingsRoutes } from './routes/settingsRoutes.js';
 import { registerTaskRoutes } from './routes/taskRoutes.js';
@@ -167,7 +167,6 @@ export async function buildServer(options: BuildServerOptions): Promise<MezameSe
         senders: channels.senders,
         sender: links.sender,
         baseUrl: links.baseUrl(),
-        ctaUrl: links.ctaUrl(),
       }),
     clock: deps.clock,
     onError: (error) => app.log.error({ err: error }, 'journey run failed'),
@@ -176,8 +175,8 @@ export async function buildServer(options: BuildServerOptions): Promise<MezameSe
   app.addHook('onClose', async () => journeys.stop());
   registerJourneyRoutes(routes, deps, { scheduler: journeys });
   registerTemplateRoutes(routes, deps, links);
-  registerOutboxRoutes(routes, deps);
-  registerTrackingRoutes(routes, deps);
+  registerOutboxRoutes(routes, deps, links);
+  registerTrackingRoutes(routes, deps, links);
   routes.define(
     {
       method: 'GET',

@@ -315,7 +315,7 @@ describe.each(ENGINES)('journeys API on %s', (engine) => {
         .where('step_id', '=', 'day1')
         .executeTakeFirstOrThrow()
     ).body_html as string;
-    const unsubscribe = /\/t\/u\/[A-Za-z0-9_.-]+/.exec(html)?.[0] as string;
+    const unsubscribe = /\/t\/u\/[A-Za-z0-9_.~-]+/.exec(html)?.[0] as string;
     const oneClick = await t.server.app.inject({
       method: 'POST',
       url: unsubscribe,

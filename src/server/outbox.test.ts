@@ -47,7 +47,7 @@ describe.each(ENGINES)('outbox API on %s', (engine) => {
   const ids: Record<string, number> = {};
 
   beforeAll(async () => {
-    t = await createTestServer(engine);
+    t = await createTestServer(engine, { ctaUrl: OFFER });
     const secret = await getTrackingSecret(t.storage);
     await insertMessages(actDb(t.storage), [
       aMessage('C001', 'day1', { status: 'sent', status_reason: null, body_html: '<p>本文</p>' }),
@@ -64,7 +64,7 @@ describe.each(ENGINES)('outbox API on %s', (engine) => {
     // The first email as sent: a link in the body, the call to action and the unsubscribe link
     // tracked, the pixel at the end.
     const id = ids['C001:day1'] as number;
-    const urls = trackingUrls('https://mezame.example.jp', secret, id, OFFER);
+    const urls = trackingUrls('https://mezame.example.jp', secret, id);
     const html = addTracking(
       `<p>山田様</p><p><a href="https://shop.example.jp/news">新製品</a></p><p><a href="${urls.cta}">詳しく見る</a></p><p><a href="${urls.unsubscribe}">配信停止</a></p>`,
       urls,

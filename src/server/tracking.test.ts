@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, ENGINES } from '../../test/engines.js';
 import { createTestServer, type TestServer } from '../../test/serverFixture.js';
-import { makeTrackingToken } from '../channels/trackingLinks.js';
+import { makeShortTrackingToken, makeTrackingToken } from '../channels/trackingLinks.js';
 import { actDb } from '../storage/journeyTables.js';
 import {
   contactBlocks,
@@ -12,6 +12,7 @@ import {
 import { buildServer } from './app.js';
 
 const OFFER = 'https://shop.example.jp/offer?utm=winback';
+const LANDING = 'https://shop.example.jp/welcome-back';
 
 function anEmail(overrides: Partial<NewMessage> = {}): NewMessage {
   return {
@@ -59,7 +60,7 @@ describe.each(ENGINES)('tracking routes on %s', (engine) => {
       .execute();
 
   beforeAll(async () => {
-    t = await createTestServer(engine);
+    t = await createTestServer(engine, { ctaUrl: LANDING });
     secret = await getTrackingSecret(t.storage);
     await insertMessages(actDb(t.storage), [anEmail()]);
     const row = await actDb(t.storage).selectFrom('messages').select('id').executeTakeFirstOrThrow();
@@ -127,6 +128,21 @@ describe.each(ENGINES)('tracking routes on %s', (engine) => {
       expect(response.body).toContain('This link is invalid');
     }
     expect((await eventsOf()).filter((e) => e.type === 'email_click')).toHaveLength(1);
+  });
+
+  it("leads a message's short call-to-action link to the configured call to action", async () => {
+    const short = makeShortTrackingToken(secret, messageId, 'c');
+    expect(short.length).toBeLessThanOrEqual(17);
+    const response = await get(`/t/c/${short}`);
+    expect(response.statusCode).toBe(302);
+    expect(response.headers.location).toBe(LANDING);
+    // A short token of another kind is no click, and a forged one leads nowhere.
+    for (const bad of [
+      makeShortTrackingToken(secret, messageId, 'u'),
+      makeShortTrackingToken('guess', messageId, 'c'),
+    ]) {
+      expect((await get(`/t/c/${bad}`)).statusCode).toBe(400);
+    }
   });
 
   it('shows the unsubscribe page with a confirm form and changes nothing on a GET', async () => {

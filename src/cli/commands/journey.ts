@@ -352,7 +352,6 @@ export function registerJourney(program: Command): void {
               senders: channels.senders,
               sender: channels.sender,
               baseUrl: channels.baseUrl,
-              ctaUrl: channels.ctaUrl,
               dispatch: flags.dispatch,
               onProgress: progressPrinter(),
             });

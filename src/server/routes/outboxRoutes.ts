@@ -6,11 +6,11 @@
  * a missing one).
  */
 import { z } from 'zod';
+import { type MailingRecipient, mailingListCsv } from '../../channels/postalDm.js';
+import { readTrackingToken } from '../../channels/trackingLinks.js';
 import { MESSAGE_CHANNELS } from '../../core/act/journeyTypes.js';
 import { escapeHtml } from '../../core/act/messageTemplates.js';
 import { AppError } from '../../core/errors.js';
-import { type MailingRecipient, mailingListCsv } from '../../channels/postalDm.js';
-import { readTrackingToken } from '../../channels/trackingLinks.js';
 import { MESSAGE_STATUSES } from '../../storage/journeyTables.js';
 import {
   type DmMessage,
@@ -19,6 +19,7 @@ import {
   getTrackingSecret,
   listMessages,
 } from '../../storage/messageQueries.js';
+import type { MessageLinks } from '../app.js';
 import { ANY_ROLE, customerScopeOf, WRITERS } from '../auth.js';
 import type { RouteTable, ServerDeps } from '../routeTable.js';
 
@@ -50,7 +51,7 @@ function recipientOf(m: DmMessage): MailingRecipient {
 
 /** The path of a tracking link of `kind` in an attribute value, and its token. */
 function trackingToken(url: string, kind: 'o' | 'c' | 'u'): string | null {
-  const match = new RegExp(`/t/${kind}/([A-Za-z0-9_.-]+)$`).exec(url.replaceAll('&amp;', '&').trim());
+  const match = new RegExp(`/t/${kind}/([A-Za-z0-9_.~-]+)$`).exec(url.replaceAll('&amp;', '&').trim());
   return match?.[1] ?? null;
 }
 
@@ -61,10 +62,10 @@ function trackingToken(url: string, kind: 'o' | 'c' | 'u'): string | null {
  * title. The HTML itself is the renderer's (every value escaped); the web app shows it in a
  * sandboxed frame.
  *
- * @example previewHtml('<p><a href="https://x.jp/t/c/TOKEN">詳細</a></p><img src="https://x.jp/t/o/T2">', secret)
+ * @example previewHtml('<p><a href="https://x.jp/t/c/TOKEN">詳細</a></p><img src="https://x.jp/t/o/T2">', secret, cta)
  *   // '<p><a title="https://example.jp/offer">詳細</a></p>'
  */
-export function previewHtml(html: string, secret: string): string {
+export function previewHtml(html: string, secret: string, ctaUrl: string): string {
   return html
     .replace(/<img\b[^>]*?\ssrc\s*=\s*(["'])([^"']*)\1[^>]*>/gi, (whole, _q: string, src: string) =>
       trackingToken(src, 'o') ? '' : whole,
@@ -74,7 +75,11 @@ export function previewHtml(html: string, secret: string): string {
       (_whole, start: string, _q: string, raw: string) => {
         const click = trackingToken(raw, 'c');
         const target = click
-          ? (readTrackingToken(secret, click)?.u ?? '')
+          ? (() => {
+              const payload = readTrackingToken(secret, click);
+              // A message's short call-to-action link names no URL: it leads to the configured one.
+              return payload ? (payload.u ?? ctaUrl) : '';
+            })()
           : trackingToken(raw, 'u')
             ? '配信停止 / Unsubscribe'
             : raw.replaceAll('&amp;', '&');
@@ -83,7 +88,11 @@ export function previewHtml(html: string, secret: string): string {
     );
 }
 
-export function registerOutboxRoutes(table: RouteTable, { storage }: ServerDeps): void {
+export function registerOutboxRoutes(
+  table: RouteTable,
+  { storage }: ServerDeps,
+  links: Pick<MessageLinks, 'ctaUrl'>,
+): void {
   table.define(
     {
       method: 'GET',
@@ -142,7 +151,9 @@ export function registerOutboxRoutes(table: RouteTable, { storage }: ServerDeps)
       if (!message) throw new AppError('not_found', `No message ${params.id} in the outbox.`);
       const { idempotency_key: _key, ...rest } = message;
       const preview =
-        message.body_html === null ? null : previewHtml(message.body_html, await getTrackingSecret(storage));
+        message.body_html === null
+          ? null
+          : previewHtml(message.body_html, await getTrackingSecret(storage), links.ctaUrl());
       return { message: { ...rest, preview_html: preview } };
     },
   );

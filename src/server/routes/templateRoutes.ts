@@ -182,7 +182,7 @@ export function registerTemplateRoutes(
       if (!customer) throw new AppError('not_found', `No customer ${id}.`);
       const details = (await loadWritingDetails(storage, [customer], now)).get(id);
       const secret = await getTrackingSecret(storage);
-      const urls = trackingUrls(links.baseUrl(), secret, PREVIEW_MESSAGE_ID, links.ctaUrl());
+      const urls = trackingUrls(links.baseUrl(), secret, PREVIEW_MESSAGE_ID);
       const mac = (data: string) => createHmac('sha256', secret).update(data).digest('hex');
       // The inputs journeyRunner renders a queued message with (its advanceJourneys).
       return renderMessage(

@@ -2,7 +2,8 @@
  * The public tracking routes every outgoing message links to (not under /api: no session, no
  * CSRF token; the signed token is the only credential):
  * - GET /t/o/:token — the open pixel: always a 1×1 transparent GIF, an email_open only for a valid token;
- * - GET /t/c/:token — a click: 302 to the URL signed into the token, never to anything else;
+ * - GET /t/c/:token — a click: 302 to the URL signed into the token, or for a message's short call-to-action
+ *   token to the configured call to action — never to anything else;
  * - GET /t/u/:token — the unsubscribe page with a confirm button (a GET never unsubscribes:
  *   mail scanners fetch links);
  * - POST /t/u/:token — unsubscribes; also RFC 8058 one-click (`List-Unsubscribe=One-Click`
@@ -14,6 +15,7 @@ import { z } from 'zod';
 import { readTrackingToken, type TrackingKind, type TrackingPayload } from '../../channels/trackingLinks.js';
 import { escapeHtml } from '../../core/act/messageTemplates.js';
 import { getTrackingSecret, recordTrackingEvent } from '../../storage/messageQueries.js';
+import type { MessageLinks } from '../app.js';
 import type { RouteTable, ServerDeps } from '../routeTable.js';
 
 /** Bodies a one-click unsubscribe arrives with (RFC 8058 §3.1), read as text. */
@@ -83,7 +85,11 @@ function html(reply: FastifyReply, status: number, text: string): FastifyReply {
   return reply.status(status).header('cache-control', NO_STORE).type('text/html; charset=utf-8').send(text);
 }
 
-export function registerTrackingRoutes(table: RouteTable, { storage, config }: ServerDeps): void {
+export function registerTrackingRoutes(
+  table: RouteTable,
+  { storage, config }: ServerDeps,
+  links: Pick<MessageLinks, 'ctaUrl'>,
+): void {
   const rateLimit = { max: config.trackingRateLimit.max, timeWindow: config.trackingRateLimit.windowMs };
   // Read once per server; the storage generates and keeps it on first use.
   let secret: Promise<string> | null = null;
@@ -126,7 +132,9 @@ export function registerTrackingRoutes(table: RouteTable, { storage, config }: S
     {
       method: 'GET',
       url: '/t/c/:token',
-      summary: 'Click-through: records the click and redirects (302) to the URL signed into the token',
+      summary:
+        'Click-through: records the click and redirects (302) to the URL signed into the token, or for a short ' +
+        'token to the configured call to action (MEZAME_CTA_URL)',
       tag: 'tracking',
       access: { kind: 'public' },
       params: TrackingParams,
@@ -136,18 +144,20 @@ export function registerTrackingRoutes(table: RouteTable, { storage, config }: S
     },
     async ({ params, reply, request, now }) => {
       const payload = await tokenOf(params.token, 'c');
-      // Only a URL we signed: anything else would make this an open redirect.
-      if (!payload?.u) return html(reply, 400, INVALID_LINK_PAGE);
+      if (!payload) return html(reply, 400, INVALID_LINK_PAGE);
+      // Only a URL we signed, or the configured call to action (a short link names no URL):
+      // anything else would make this an open redirect.
+      const target = payload.u ?? links.ctaUrl();
       try {
         // A HEAD is a link checker looking, not a person clicking.
         if (request.method === 'GET') {
-          await recordTrackingEvent(storage, payload.m, 'click', now.toISOString(), payload.u);
+          await recordTrackingEvent(storage, payload.m, 'click', now.toISOString(), target);
         }
       } catch (error) {
         // The customer still gets where the link promised; a lost click is logged.
         request.log.error({ err: error }, 'recording a click failed');
       }
-      return reply.header('cache-control', NO_STORE).redirect(payload.u, 302);
+      return reply.header('cache-control', NO_STORE).redirect(target, 302);
     },
   );
 
