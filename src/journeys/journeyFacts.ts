@@ -7,15 +7,17 @@
  *
  * Nothing dated after `now` is read: a run with --as-of sees the data as it was that day.
  */
+
 import type { EnrolmentFacts } from '../core/act/journeyTypes.js';
 import type { LifecycleStatus } from '../core/detect/lifecycleStatus.js';
 import { isReasonCategory, type ReasonCategory } from '../core/diagnose/reasonCategories.js';
 import type { Rank } from '../core/prioritise/defaults.js';
+import { REPLY_EVENT_TYPES } from '../storage/journeyQueries.js';
 import { actDb, chunked } from '../storage/journeyTables.js';
 import type { Storage } from '../storage/storage.js';
 
 /** Event types that mean the customer answered (SPEC: reply → hand over to sales). */
-const REPLY_TYPES = ['inquiry', 'email_reply', 'reply'];
+const REPLY_TYPES: readonly string[] = REPLY_EVENT_TYPES;
 const REACTION_TYPES = ['email_open', 'email_click', 'sms_click'];
 
 export interface CustomerRecord {

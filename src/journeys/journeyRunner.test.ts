@@ -189,9 +189,14 @@ describe.each(ENGINES)('journey runner on %s', (engine) => {
     const d1 = await messageOf(storage, 'D', 'day1-email');
     expect(d1.body_text).toContain('https://mezame.example.jp/t/u/');
     await recordTrackingEvent(storage, d1.id, 'unsubscribe', at(15).toISOString());
-    // The rerun queues nothing twice and sends what was queued.
+    // The rerun queues nothing twice and sends what was queued; D leaves the journey at once
+    // (unsubscribed) instead of when its wait ends.
     const day15 = await runJourneys(storage, options(at(15)));
-    expect(day15).toMatchObject({ advanced: 0, queued: 0, sent: 3, suppressed: 2 });
+    expect(day15).toMatchObject({ advanced: 1, queued: 0, sent: 3, suppressed: 2 });
+    expect((await enrolmentsOf(storage, 'winback-basic', ['D']))[0]).toMatchObject({
+      state: 'exited',
+      exitReason: 'unsubscribed',
+    });
     expect((await messageOf(storage, 'D', 'day1-email')).status_reason).toBe('unsubscribed');
     expect((await messageOf(storage, 'E', 'day1-email')).status_reason).toBe('no_consent');
     expect(smtp.received.map((r) => r.to[0]).sort()).toEqual([
@@ -277,6 +282,53 @@ describe.each(ENGINES)('journey runner on %s', (engine) => {
     expect(outbox.counts.by_status).toEqual({ sent: 5, suppressed: 3 });
     await email.close?.();
   }, 60_000);
+
+  it('hands a customer who replies during a wait to sales that day, and leaves the others waiting', async () => {
+    database = await createTestDatabase(engine);
+    storage = await database.open();
+    await seedCustomers(storage);
+    await ensureShippedJourneys(storage, at(-1));
+    await setJourneyEnabled(storage, 'winback-basic', true, 'marketer', at(-1).toISOString());
+    const env = { MEZAME_SECRET: 'runner-test-secret' };
+    await runJourneys(storage, { now: T0, env });
+    // Day 3 of the 15-day wait: B writes in, C buys; the others have done nothing.
+    await actDb(storage)
+      .insertInto('events')
+      .values({
+        event_id: 'EV-B',
+        customer_id: 'B',
+        type: 'inquiry',
+        occurred_at: at(3).toISOString(),
+      } as never)
+      .execute();
+    await actDb(storage)
+      .insertInto('orders')
+      .values({
+        order_id: 'O-C2',
+        customer_id: 'C',
+        ordered_at: '2026-11-05',
+        amount: 8_000,
+        is_refund: 0,
+      } as never)
+      .execute();
+    const result = await runJourneys(storage, { now: at(3, 1), env });
+    expect(result.queued).toBe(0);
+    const states = Object.fromEntries(
+      (await enrolmentsOf(storage, 'winback-basic')).map((e) => [e.customerId, [e.state, e.exitReason]]),
+    );
+    expect(states).toEqual({
+      A: ['active', null],
+      B: ['exited', 'replied'],
+      C: ['exited', 'purchased'],
+      D: ['active', null],
+      E: ['active', null],
+    });
+    const tasks = await actDb(storage).selectFrom('tasks').select(['customer_id', 'kind', 'owner']).execute();
+    expect(tasks).toEqual([{ customer_id: 'B', kind: 'call', owner: 'rep1' }]);
+    // The waiting customers still wait: nothing moved them early.
+    const waiting = await enrolmentsOf(storage, 'winback-basic', ['A']);
+    expect(waiting[0]?.dueAt).toBe(at(15).toISOString());
+  }, 30_000);
 
   it('advances each enrolment once when two runs go at the same time', async () => {
     database = await createTestDatabase(engine);

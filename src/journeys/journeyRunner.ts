@@ -18,7 +18,7 @@ import type { ContactRules } from '../core/act/contactPolicy.js';
 import { couponCode } from '../core/act/couponCode.js';
 import { addBusinessDays } from '../core/act/followUp.js';
 import { advanceEnrolment } from '../core/act/journeyEngine.js';
-import type { JourneyAction, MessageChannel } from '../core/act/journeyTypes.js';
+import type { Enrolment, JourneyAction, MessageChannel } from '../core/act/journeyTypes.js';
 import { renderMessage, usesCoupon } from '../core/act/messageTemplates.js';
 import type { Locale, MessageTemplate, SenderIdentity } from '../core/act/messageTypes.js';
 import { monthsBetween, writeTalkScript } from '../core/act/talkScript.js';
@@ -31,6 +31,7 @@ import {
   type StoredEnrolment,
   type StoredJourney,
   updateEnrolments,
+  waitingEnrolmentsWithExitEvidence,
 } from '../storage/journeyQueries.js';
 import { type ActDatabase, actDb, chunked } from '../storage/journeyTables.js';
 import {
@@ -166,17 +167,31 @@ export async function advanceJourneys(
   const today = japanDay(now);
   const dueOn = addBusinessDays(today, 0);
 
+  // First the waiting customers who may have left (a purchase, an unsubscribe, a reply: the
+  // engine looks at exits before anything is due), then everyone due, batch by batch.
+  let exitsAfterId: number | null = 0;
   let after: EnrolmentCursor | null = null;
+  const limit = options.batchSize ?? DEFAULT_BATCH_SIZE;
   for (;;) {
-    const batch: StoredEnrolment[] = await dueEnrolments(storage, {
-      now: nowIso,
-      journeyIds: [...byId.keys()],
-      after,
-      limit: options.batchSize ?? DEFAULT_BATCH_SIZE,
-    });
-    if (batch.length === 0) break;
-    const last = batch[batch.length - 1] as StoredEnrolment;
-    after = { dueAt: last.dueAt, id: last.id };
+    let batch: StoredEnrolment[];
+    if (exitsAfterId !== null) {
+      batch = await waitingEnrolmentsWithExitEvidence(storage, {
+        now: nowIso,
+        journeyIds: [...byId.keys()],
+        afterId: exitsAfterId,
+        limit,
+      });
+      if (batch.length === 0) {
+        exitsAfterId = null;
+        continue;
+      }
+      exitsAfterId = (batch[batch.length - 1] as StoredEnrolment).id;
+    } else {
+      batch = await dueEnrolments(storage, { now: nowIso, journeyIds: [...byId.keys()], after, limit });
+      if (batch.length === 0) break;
+      const last = batch[batch.length - 1] as StoredEnrolment;
+      after = { dueAt: last.dueAt, id: last.id };
+    }
 
     const ids = batch.map((e) => e.customerId);
     const [customers, activity] = await Promise.all([
@@ -196,6 +211,8 @@ export async function advanceJourneys(
         activity.get(enrolment.customerId),
       );
       const result = advanceEnrolment(journey.definition, enrolment, facts, now);
+      // A waiting customer looked at for a possible exit who did not leave: nothing to write.
+      if (result.actions.length === 0 && unchanged(enrolment, result.enrolment)) continue;
       updated.push({ ...enrolment, ...result.enrolment, readDueAt: enrolment.dueAt });
       for (const action of result.actions) {
         if (action.type === 'passed') {
@@ -320,6 +337,16 @@ export async function advanceJourneys(
     options.onProgress?.({ phase: 'advance', done: totals.steps });
   }
   return totals;
+}
+
+function unchanged(before: Enrolment, after: Enrolment): boolean {
+  return (
+    before.stepId === after.stepId &&
+    before.state === after.state &&
+    before.dueAt === after.dueAt &&
+    before.variant === after.variant &&
+    before.exitReason === after.exitReason
+  );
 }
 
 /** Where a message goes: the active contact's address first, else the customer's own. */

@@ -385,6 +385,56 @@ export async function dueEnrolments(
   return rows.map(toEnrolment);
 }
 
+/** Event types that count as the customer answering (a reply hands them to sales). */
+export const REPLY_EVENT_TYPES = ['inquiry', 'email_reply', 'reply'] as const;
+
+/**
+ * Active enrolments that are waiting (not due) although their customer may have left the
+ * journey since entering: a purchase, an unsubscribe or a reply dated on or after the day they
+ * entered. The runner lets the engine look at them at once (it decides exactly; this only picks
+ * who to look at), so a reply reaches sales the same day instead of when the wait ends.
+ */
+export async function waitingEnrolmentsWithExitEvidence(
+  storage: Storage,
+  options: { now: string; journeyIds: readonly string[]; afterId: number; limit: number },
+): Promise<StoredEnrolment[]> {
+  if (options.journeyIds.length === 0) return [];
+  const exitTypes = ['unsubscribe', ...REPLY_EVENT_TYPES];
+  const rows = await actDb(storage)
+    .selectFrom('journey_enrolments as e')
+    .select(ENROLMENT_COLUMNS.map((c) => `e.${c}` as const))
+    .where('e.state', '=', 'active')
+    .where('e.due_at', '>', options.now)
+    .where('e.journey_id', 'in', [...options.journeyIds])
+    .where('e.id', '>', options.afterId)
+    .where((eb) =>
+      eb.or([
+        eb.exists(
+          eb
+            .selectFrom('orders as o')
+            .select(sql`1`.as('one'))
+            .whereRef('o.customer_id', '=', 'e.customer_id')
+            .where('o.is_refund', '=', 0)
+            .where('o.ordered_at', '>=', sql<string>`substr(e.entered_at, 1, 10)`)
+            .where('o.ordered_at', '<=', options.now),
+        ),
+        eb.exists(
+          eb
+            .selectFrom('events as v')
+            .select(sql`1`.as('one'))
+            .whereRef('v.customer_id', '=', 'e.customer_id')
+            .where('v.type', 'in', exitTypes)
+            .where('v.occurred_at', '>=', sql<string>`substr(e.entered_at, 1, 10)`)
+            .where('v.occurred_at', '<=', options.now),
+        ),
+      ]),
+    )
+    .orderBy('e.id')
+    .limit(options.limit)
+    .execute();
+  return rows.map(toEnrolment);
+}
+
 /** Enrolments of one journey (tests, the CLI), optionally of some customers. */
 export async function enrolmentsOf(
   storage: Storage,
