@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, ENGINES } from '../../test/engines.js';
 import { openStorage } from '../storage/index.js';
+import { actDb } from '../storage/journeyTables.js';
 import { runDemo } from './runDemo.js';
 
 const AS_OF = '2026-03-31';
@@ -140,7 +141,7 @@ describe('mezame demo (CLI)', () => {
   const cli = (args: string[]) =>
     spawnSync(process.execPath, ['bin/mezame.mjs', 'demo', ...args], { encoding: 'utf8', timeout: 120_000 });
 
-  it('generates and imports a small demo, printing counts per file', () => {
+  it('generates and imports a small demo, printing counts per file', async () => {
     const dir = tempDir();
     const dbFile = join(dir, 'demo.db');
     const result = cli(['--no-serve', '--customers', '200', '--db', dbFile, '--as-of', AS_OF]);
@@ -150,6 +151,19 @@ describe('mezame demo (CLI)', () => {
     expect(result.stdout).toContain('Planted reasons');
     expect(result.stdout).toContain('Next:');
     expect(existsSync(join(dir, 'demo-data', 'truth.csv'))).toBe(true);
+    // The act step: the reason journeys started on today's dormant customers; nothing was sent.
+    expect(result.stdout).toContain('Journeys enabled and started');
+    const storage = await openStorage({ dbFile });
+    try {
+      const db = actDb(storage);
+      const enrolled = await db.selectFrom('journey_enrolments').select(['journey_id']).execute();
+      expect(new Set(enrolled.map((e) => e.journey_id)).size).toBeGreaterThanOrEqual(2);
+      const messages = await db.selectFrom('messages').select(['status', 'channel']).execute();
+      expect(messages.length).toBeGreaterThan(0);
+      expect(messages.filter((m) => m.status === 'sent' || m.status === 'sending')).toEqual([]);
+    } finally {
+      await storage.close();
+    }
   });
 
   it('prints exactly one JSON document with --json', () => {

@@ -3,7 +3,7 @@
  * value fails at startup naming the variable. Nothing set is embedded mode: every message stays
  * in the outbox as 'held'.
  *
- * - MEZAME_SMTP_URL  smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465
+ * - MEZAME_SMTP_URL  smtp://user:pass@host:587 (STARTTLS, required when a password is given) or smtps://…:465
  * - MEZAME_MAIL_FROM "Sender Name <news@example.jp>" or news@example.jp (required with SMTP)
  * - MEZAME_SMS_URL, MEZAME_SMS_ACCOUNT, MEZAME_SMS_TOKEN, MEZAME_SMS_FROM (all four, or none)
  * - MEZAME_SENDER_NAME, MEZAME_SENDER_ADDRESS: the sender identity Japan's 特定電子メール法

@@ -3,6 +3,7 @@ import { detectModels } from '../../analysis/detectModels.js';
 import { type AnalysisSummary, runAnalysis } from '../../analysis/runAnalysis.js';
 import { AppError } from '../../core/errors.js';
 import { type DemoKind, type DemoSummary, runDemo } from '../../demo/index.js';
+import { type DemoJourneysResult, startDemoJourneys } from '../../journeys/demoJourneys.js';
 import { startServer } from '../../server/index.js';
 import { openFromFlags, printJson, withDatabase } from '../context.js';
 import { renderSummary as renderAnalysisSummary } from './analyze.js';
@@ -29,7 +30,7 @@ export function registerDemo(program: Command): void {
     .addOption(
       new Option('--kind <kind>', 'B2B supplier or e-commerce shop').choices(['b2b', 'ec']).default('b2b'),
     )
-    .option('--as-of <date>', 'the demo\'s last day (YYYY-MM-DD, before today); default yesterday')
+    .option('--as-of <date>', "the demo's last day (YYYY-MM-DD, before today); default yesterday")
     .option('--out <dir>', 'where the CSV files go (default: demo-data beside the database file)')
     .option('--port <port>', 'port of the web app')
     .option('--no-serve', 'only generate and import; do not start the web app')
@@ -47,6 +48,7 @@ export function registerDemo(program: Command): void {
     });
     const storage = await openFromFlags(flags);
     let analysis: AnalysisSummary;
+    let journeys: DemoJourneysResult;
     try {
       ({ summary: analysis } = await runAnalysis(storage, {
         asOf: summary.generated.as_of,
@@ -55,14 +57,16 @@ export function registerDemo(program: Command): void {
           if (p.done === p.total) process.stderr.write(`analyze: ${p.phase} ${p.total}\n`);
         },
       }));
+      journeys = await startDemoJourneys(storage, new Date());
     } catch (error) {
       await storage.close();
       throw error;
     }
-    if (flags.json) printJson({ ...summary, analysis, served: flags.serve });
+    if (flags.json) printJson({ ...summary, analysis, journeys, served: flags.serve });
     else {
       process.stdout.write(renderSummary(summary));
       process.stdout.write(`\n${renderAnalysisSummary(analysis)}`);
+      process.stdout.write(`\n${renderDemoJourneys(journeys)}`);
     }
     if (!flags.serve) {
       await storage.close();
@@ -79,6 +83,16 @@ export function registerDemo(program: Command): void {
     process.stderr.write('Press Ctrl+C to stop.\n');
     await new Promise<void>((resolve) => server.app.server.once('close', () => resolve()));
   });
+}
+
+function renderDemoJourneys({ journeys, run }: DemoJourneysResult): string {
+  const started = journeys.map((j) => `${j.id} ${j.enrolled}`).join(', ');
+  return [
+    `Journeys enabled and started on today's dormant customers: ${started}.`,
+    `Messages in the outbox: ${run.queued} queued now (held ${run.held}, deferred ${run.deferred}, suppressed ${run.suppressed}); call tasks: ${run.tasks}.`,
+    "Nothing is sent from the demo: messages wait in the outbox (the app's Outbox, 送信トレイ).",
+    '',
+  ].join('\n');
 }
 
 function wholeNumber(flag: string, value: string): number {
