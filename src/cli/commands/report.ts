@@ -1,8 +1,17 @@
 import type { Command } from 'commander';
 import { AppError } from '../../core/errors.js';
+import { DEFAULT_ATTRIBUTION_DAYS, type KpiRow } from '../../core/measure/kpi.js';
 import { parseSegmentFilter, type SegmentFilter } from '../../core/prioritise/segmentFilter.js';
 import { type CohortReportBody, cohortsOfCurrentRun } from '../../storage/cohortQueries.js';
 import type { Storage } from '../../storage/index.js';
+import {
+  KPI_GROUPINGS,
+  type KpiGrouping,
+  type KpiReportBody,
+  kpiReportOf,
+  type LiftReportBody,
+  liftReport,
+} from '../../storage/kpiQueries.js';
 import {
   REASON_REPORT_GROUPS,
   type ReapproachListRow,
@@ -22,10 +31,14 @@ interface ReportFlags {
   segment?: string;
   all?: boolean;
   json?: boolean;
+  from?: string;
+  to?: string;
+  asOf?: string;
+  journey?: string;
 }
 
 /** Report kinds of SPEC's CLI contract; those not built yet say so (exit 2). */
-const LATER_KINDS: Record<string, number> = { kpi: 0, lift: 0, retention: 0, diagnostic: 0 };
+const LATER_KINDS: Record<string, number> = { retention: 0, diagnostic: 0 };
 
 const yen = (n: number) => `¥${Math.round(n).toLocaleString('en-US')}`;
 const pct = (r: number) => `${(r * 100).toFixed(1)} %`;
@@ -140,6 +153,112 @@ function renderCohorts(report: CohortReportBody | null): string {
   return `${lines.join('\n')}\n`;
 }
 
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function parseDay(flag: string, value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (ISO_DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`))) return value;
+  throw new AppError('invalid_input', `${flag}: expected a day like 2026-01-31; got '${value}'`);
+}
+
+function parseKpiBy(value: string | undefined): KpiGrouping {
+  if (value === undefined) return 'channel';
+  if ((KPI_GROUPINGS as readonly string[]).includes(value)) return value as KpiGrouping;
+  throw new AppError('invalid_input', `--by: expected one of ${KPI_GROUPINGS.join(', ')}; got '${value}'`);
+}
+
+const rateText = (r: number | null) => (r === null ? '—' : pct(r));
+const yenText = (n: number | null) => (n === null ? '—' : yen(n));
+
+function kpiLine(r: KpiRow): string {
+  return [
+    r.group,
+    r.targeted,
+    r.approached,
+    r.held,
+    rateText(r.contact_rate),
+    rateText(r.reach_rate),
+    rateText(r.response_rate),
+    rateText(r.appointment_rate),
+    `${r.reactivated} (${rateText(r.reactivation_rate)})`,
+    yen(r.revenue_yen),
+    yenText(r.average_order_value_yen),
+    yen(r.gross_profit_yen),
+    yen(r.cost_yen),
+    yenText(r.cost_per_reactivation_yen),
+    r.roi === null ? '—' : `${Math.round(r.roi * 100)} %`,
+    rateText(r.retention_90d_rate),
+  ].join('\t');
+}
+
+function renderKpi(report: KpiReportBody): string {
+  if (report.total.targeted === 0) {
+    return 'No messages or logged calls and visits in this period: start a journey (mezame journey enable) or log task outcomes.\n';
+  }
+  const period = `${report.from ?? 'the start'} – ${report.to ?? report.as_of}`;
+  const lines = [
+    `KPI by ${report.by}, messages and tasks of ${period}; reactivated = an order within ${report.attribution_days} days of the first touch; gross profit = the order's margin, else ${Math.round(report.default_margin_rate * 100)} % of revenue (assumed)`,
+    '',
+    [
+      report.by,
+      'targeted',
+      'approached',
+      'held',
+      'contact',
+      'reach',
+      'response',
+      'appointment',
+      'reactivated',
+      'revenue',
+      'avg order',
+      'gross profit',
+      'cost',
+      'cost/reactivation',
+      'ROI',
+      'retained 90d',
+    ].join('\t'),
+    ...report.rows.map(kpiLine),
+    kpiLine(report.total),
+  ];
+  if (report.total.held > 0) {
+    lines.push(
+      '',
+      `${report.total.held} customers had only held messages (no transport configured): they are not counted as approached.`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function renderLift(report: LiftReportBody): string {
+  if (report.journeys.length === 0) {
+    return 'No journey with a holdout or split step: add `{ type: holdout, percent: 10 }` to a journey to measure its lift.\n';
+  }
+  const lines = [
+    `Incremental lift: reactivated within ${report.window_days} days of entering, treated vs held out (95 % interval: Newcombe hybrid score)`,
+  ];
+  for (const j of report.journeys) {
+    lines.push(
+      '',
+      `${j.journey_id}: treated ${j.treated.reactivated}/${j.treated.customers} (${rateText(j.treated.rate)}), held out ${j.holdout.reactivated}/${j.holdout.customers} (${rateText(j.holdout.rate)})`,
+    );
+    if (j.lift) {
+      lines.push(
+        `  lift ${(j.lift.difference * 100).toFixed(1)} points [${(j.lift.ci95_low * 100).toFixed(1)}, ${(j.lift.ci95_high * 100).toFixed(1)}] — ${j.lift.is_significant ? 'significant' : 'not significant'} (p = ${j.lift.p_value === null ? '—' : j.lift.p_value.toFixed(3)}); about ${Math.round(j.incremental_reactivations ?? 0)} reactivations the journey added`,
+      );
+    } else {
+      lines.push('  no lift yet: no customers on one side');
+    }
+    for (const v of j.variants)
+      lines.push(`  variant ${v.variant}: ${v.reactivated}/${v.customers} (${rateText(v.rate)})`);
+    for (const c of j.variant_comparisons) {
+      lines.push(
+        `  ${c.variant} vs ${c.against}: ${(c.difference * 100).toFixed(1)} points [${(c.ci95_low * 100).toFixed(1)}, ${(c.ci95_high * 100).toFixed(1)}], p = ${c.p_value === null ? '—' : c.p_value.toFixed(3)}${c.is_significant ? ' (significant)' : ''}`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 function parseBy(value: string | undefined): ReasonReportGroup | null {
   if (value === undefined) return null;
   if ((REASON_REPORT_GROUPS as readonly string[]).includes(value)) return value as ReasonReportGroup;
@@ -154,9 +273,16 @@ export function registerReport(program: Command): void {
   const command = program
     .command('report <kind>')
     .description(
-      'reasons (why we lose customers) | reapproach (reason resolved) | cohort (acquisition cohorts); kpi, lift… later',
+      'reasons (why we lose customers) | reapproach (reason resolved) | cohort (acquisition cohorts) | kpi (ladder and ROI) | lift (vs holdout)',
     )
-    .option('--by <group>', `reasons: split by ${REASON_REPORT_GROUPS.join(' | ')}`)
+    .option(
+      '--by <group>',
+      `reasons: split by ${REASON_REPORT_GROUPS.join(' | ')}; kpi: ${KPI_GROUPINGS.join(' | ')} (default channel)`,
+    )
+    .option('--from <day>', 'kpi: messages created (tasks logged) from this day')
+    .option('--to <day>', 'kpi: … up to this day (included)')
+    .option('--as-of <day>', 'kpi, lift: the report as of this day (default today)')
+    .option('--journey <id>', 'lift: only this journey')
     .option('--segment <name>', 'reasons: only the customers of a saved segment')
     .option('--change <id>', 'reapproach: only customers flagged for this change')
     .option('--all', 'reapproach: include flagged customers who are no longer dormant')
@@ -164,11 +290,49 @@ export function registerReport(program: Command): void {
     .allowUnknownOption();
   withDatabase(command).action(async (kind: string, flags: ReportFlags) => {
     if (kind in LATER_KINDS) notYetAvailable(`\`mezame report ${kind}\``, LATER_KINDS[kind] ?? 0);
-    if (kind !== 'reasons' && kind !== 'reapproach' && kind !== 'cohort') {
+    if (!['reasons', 'reapproach', 'cohort', 'kpi', 'lift'].includes(kind)) {
       throw new AppError(
         'invalid_input',
-        `report: unknown kind '${kind}'; expected reasons, reapproach, cohort, ${Object.keys(LATER_KINDS).join(', ')}`,
+        `report: unknown kind '${kind}'; expected reasons, reapproach, cohort, kpi, lift, ${Object.keys(LATER_KINDS).join(', ')}`,
       );
+    }
+    if (kind === 'kpi' || kind === 'lift') {
+      const asOf = parseDay('--as-of', flags.asOf) ?? new Date().toISOString().slice(0, 10);
+      if (kind === 'kpi') {
+        const request = {
+          by: parseKpiBy(flags.by),
+          from: parseDay('--from', flags.from),
+          to: parseDay('--to', flags.to),
+          asOf,
+          scope: null,
+        };
+        if (request.from !== null && request.to !== null && request.from > request.to) {
+          throw new AppError('invalid_input', `--from ${request.from} is after --to ${request.to}`);
+        }
+        await withStorage(flags, async (storage) => {
+          const report = await kpiReportOf(storage, request);
+          if (flags.json) printJson(report);
+          else process.stdout.write(renderKpi(report));
+        });
+        return;
+      }
+      await withStorage(flags, async (storage) => {
+        const report = await liftReport(storage, {
+          journeyId: flags.journey ?? null,
+          asOf,
+          scope: null,
+          windowDays: DEFAULT_ATTRIBUTION_DAYS,
+        });
+        if (flags.journey && report.journeys.length === 0) {
+          throw new AppError(
+            'not_found',
+            `journey '${flags.journey}' does not exist or has no holdout or split step (mezame journey list)`,
+          );
+        }
+        if (flags.json) printJson(report);
+        else process.stdout.write(renderLift(report));
+      });
+      return;
     }
     const by = parseBy(flags.by);
     await withStorage(flags, async (storage) => {

@@ -137,7 +137,7 @@ describe.each(ENGINES)('mezame segment and report on %s', (engine) => {
     expect(segmentReport.totals.customers).toBe(6);
     expect(segmentReport.rows.map((r) => r.reason)).toContain('price');
     expect((await mezame(['report', 'reasons', '--segment', 'nope', ...t.cliArgs])).code).toBe(2);
-    expect((await mezame(['report', 'kpi', ...t.cliArgs])).code).toBe(2);
+    expect((await mezame(['report', 'retention', ...t.cliArgs])).code).toBe(2);
     expect((await mezame(['report', 'reasons', '--by', 'planet', ...t.cliArgs])).code).toBe(2);
     const reapproach = await mezame(['report', 'reapproach', ...t.cliArgs]);
     expect(reapproach.code).toBe(0);
