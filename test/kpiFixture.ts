@@ -143,7 +143,7 @@ export async function seedKpiCampaign(storage: Storage): Promise<void> {
     ])
     .execute();
   const event = (id: string, customer: string, type: string, at: string, campaign: string | null) => ({
-    event_id: id,
+    event_id: `kpi-${id}`,
     customer_id: customer,
     type,
     occurred_at: at,
@@ -186,7 +186,7 @@ export async function seedKpiCampaign(storage: Storage): Promise<void> {
     })
     .execute();
   const order = (id: string, customer: string, day: string, amount: number, margin: number | null) => ({
-    order_id: id,
+    order_id: `kpi-${id}`,
     customer_id: customer,
     ordered_at: day,
     amount,

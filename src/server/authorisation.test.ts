@@ -130,6 +130,18 @@ const CASES: Case[] = [
     expect: signedInOnly(200, 200, 200, 200, 200),
   },
   {
+    name: 'KPI report',
+    method: 'GET',
+    url: '/api/reports/kpi?by=journey&from=2026-01-01&to=2026-12-31',
+    expect: signedInOnly(200, 200, 200, 200, 200),
+  },
+  {
+    name: 'lift report',
+    method: 'GET',
+    url: '/api/reports/lift',
+    expect: signedInOnly(200, 200, 200, 200, 200),
+  },
+  {
     name: 'reapproach report',
     method: 'GET',
     url: '/api/reports/reapproach',

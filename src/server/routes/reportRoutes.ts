@@ -5,11 +5,13 @@
  * `mezame report reasons|reapproach`, scoped: a sales rep sees only the accounts they own.
  */
 import { z } from 'zod';
+import { DEFAULT_ATTRIBUTION_DAYS } from '../../core/measure/kpi.js';
 import { parseSegmentFilter } from '../../core/prioritise/segmentFilter.js';
 import { type CohortReportBody, cohortsOfCurrentRun } from '../../storage/cohortQueries.js';
 import type { CustomerScope } from '../../storage/customerQueries.js';
 import { currentRun } from '../../storage/dashboardQueries.js';
 import type { Storage } from '../../storage/index.js';
+import { KPI_GROUPINGS, kpiReportOf, liftReport } from '../../storage/kpiQueries.js';
 import {
   REASON_REPORT_GROUPS,
   type ReasonReportRow,
@@ -33,6 +35,19 @@ export const ReapproachQuery = z.object({
   change: z.string().trim().min(1).max(200).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
+
+const IsoDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a day like 2026-01-31')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a calendar day');
+export const KpiReportQuery = z
+  .object({
+    by: z.enum(KPI_GROUPINGS).default('channel'),
+    from: IsoDay.optional(),
+    to: IsoDay.optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from is after to', path: ['from'] });
+export const LiftReportQuery = z.object({ journey: z.string().trim().min(1).max(200).optional() });
 
 export interface ReasonsReportBody {
   by: ReasonBreakdown;
@@ -134,6 +149,46 @@ export function registerReportRoutes(table: RouteTable, { storage, config, clock
       const key = JSON.stringify([run?.id ?? null, run?.finished_at ?? null, scope]);
       return { report: await cohortCache.get(key, () => cohortsOfCurrentRun(storage, scope)) };
     },
+  );
+  table.define(
+    {
+      method: 'GET',
+      url: '/api/reports/kpi',
+      summary:
+        "The seed's KPI ladder per channel, journey, rank or saved segment for messages created (tasks logged) " +
+        'in a period: contact, reach, response, appointment and reactivation rates, revenue, gross profit, ' +
+        'cost, cost per reactivation, ROI and 90-day retention (a sales rep: their own accounts)',
+      tag: 'reports',
+      access: READ,
+      query: KpiReportQuery,
+    },
+    async ({ principal, query }) =>
+      kpiReportOf(storage, {
+        by: query.by,
+        from: query.from ?? null,
+        to: query.to ?? null,
+        asOf: clock().toISOString().slice(0, 10),
+        scope: customerScopeOf(principal),
+      }),
+  );
+  table.define(
+    {
+      method: 'GET',
+      url: '/api/reports/lift',
+      summary:
+        'Incremental lift per journey with a holdout or split step: reactivation of treated vs held-out ' +
+        'customers with a 95 % interval (Newcombe hybrid score) and A/B variants compared',
+      tag: 'reports',
+      access: READ,
+      query: LiftReportQuery,
+    },
+    async ({ principal, query }) =>
+      liftReport(storage, {
+        journeyId: query.journey ?? null,
+        asOf: clock().toISOString().slice(0, 10),
+        scope: customerScopeOf(principal),
+        windowDays: DEFAULT_ATTRIBUTION_DAYS,
+      }),
   );
   table.define(
     {
