@@ -123,3 +123,50 @@ export interface CohortReport {
     dormant_rate: number;
   }[];
 }
+
+/** GET /api/reports/kpi (src/storage/kpiQueries.ts; definitions in src/core/measure/kpi.ts). */
+export type KpiGrouping = 'channel' | 'journey' | 'rank' | 'segment';
+
+export interface KpiRow {
+  group: string;
+  targeted: number;
+  approached: number;
+  held: number;
+  messages_sent: number;
+  messages_held: number;
+  tasks_done: number;
+  contact_rate: number | null;
+  reached: number;
+  reach_rate: number | null;
+  emailed: number;
+  opened: number;
+  open_rate: number | null;
+  responded: number;
+  response_rate: number | null;
+  appointments: number;
+  appointment_rate: number | null;
+  reactivated: number;
+  reactivation_rate: number | null;
+  orders: number;
+  revenue_yen: number;
+  average_order_value_yen: number | null;
+  gross_profit_yen: number;
+  estimated_gross_profit_yen: number;
+  cost_yen: number;
+  cost_per_reactivation_yen: number | null;
+  roi: number | null;
+  retention_observable: number;
+  retained_90d: number;
+  retention_90d_rate: number | null;
+}
+
+export interface KpiReport {
+  by: KpiGrouping;
+  from: string | null;
+  to: string | null;
+  as_of: string;
+  attribution_days: number;
+  default_margin_rate: number;
+  rows: KpiRow[];
+  total: KpiRow;
+}

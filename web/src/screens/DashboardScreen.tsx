@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, type Dashboard } from '../api';
 import { BarChart } from '../components/BarChart';
 import { CohortHeatmap, type CohortHeatmapRow } from '../components/CohortHeatmap';
+import { KpiSection } from '../components/KpiSection';
 import { formatCount, formatDate, formatPercent, formatYen } from '../format';
 import { type MessageKey, useI18n } from '../i18n';
 import type { AtRiskOrder, CohortReport, DashboardAnalysis } from '../reportTypes';
@@ -51,6 +52,7 @@ export function DashboardScreen() {
         <AnalysisPanels analysis={analysis} atRiskBy={atRiskBy} onAtRiskBy={setAtRiskBy} />
       )}
       {cohorts && cohorts.rows.length > 0 && <CohortSection report={cohorts} />}
+      <KpiSection />
     </div>
   );
 }
