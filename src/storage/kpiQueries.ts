@@ -221,7 +221,7 @@ async function customerGroups(
   by: KpiGrouping,
   customerIds: readonly string[],
   scope: CustomerScope,
-): Promise<(customerId: string) => string[]> {
+): Promise<(customerId: string) => (string | null)[]> {
   if (by === 'channel' || by === 'journey') return () => [];
   if (by === 'rank') {
     const ranks = new Map<string, string>();
@@ -239,7 +239,10 @@ async function customerGroups(
     }
     return (id) => [ranks.get(id) ?? NO_GROUP];
   }
-  const segments = (await listSegments(storage)).slice(0, MAX_KPI_SEGMENTS);
+  // Segments choose from the analysed customers: none before the first analysis.
+  const segments = (await analysisTables(storage)).hasResults
+    ? (await listSegments(storage)).slice(0, MAX_KPI_SEGMENTS)
+    : [];
   const members = new Map<string, string[]>();
   const wanted = new Set(customerIds);
   for (const s of segments) {
@@ -253,7 +256,7 @@ async function customerGroups(
       else members.set(r.customer_id, [s.name]);
     }
   }
-  return (id) => members.get(id) ?? [];
+  return (id) => members.get(id) ?? [null];
 }
 
 /** The channel costs in force, per approach. */

@@ -73,6 +73,29 @@ describe.each(ENGINES)('mezame report kpi and lift on %s', (engine) => {
     expect((await mezame(['report', 'kpi', '--from', '2026-13-01', ...t.cliArgs])).code).toBe(2);
   });
 
+  it('groups by saved segment and by rank after an analysis', async () => {
+    expect((await mezame(['analyze', '--as-of', KPI_AS_OF, ...t.cliArgs])).code).toBe(0);
+    const saved = await mezame(['segment', 'save', 'suzuki', '--filter', '{"owner":["鈴木"]}', ...t.cliArgs]);
+    expect(saved.code, saved.stderr).toBe(0);
+    const run = await mezame(['report', 'kpi', '--by', 'segment', ...period, '--json', ...t.cliArgs]);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as KpiReportBody;
+    // 鈴木's K3 (held) and K4 (the call that got an appointment and ¥200,000).
+    expect(report.rows).toHaveLength(1);
+    expect(report.rows[0]).toMatchObject({
+      group: 'suzuki',
+      targeted: 2,
+      approached: 1,
+      held: 1,
+      reactivated: 1,
+    });
+    expect(report.total).toMatchObject(KPI_EXPECTED.total);
+    const byRank = await mezame(['report', 'kpi', '--by', 'rank', ...period, '--json', ...t.cliArgs]);
+    const rankReport = JSON.parse(byRank.stdout) as KpiReportBody;
+    expect(rankReport.rows.reduce((n, r) => n + r.targeted, 0)).toBe(4);
+    expect(rankReport.rows.every((r) => ['A', 'B', 'C', 'D', '(none)'].includes(r.group))).toBe(true);
+  });
+
   it('reports the lift of the journey against its holdout', async () => {
     const run = await mezame([
       'report',

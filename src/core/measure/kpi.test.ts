@@ -214,4 +214,16 @@ describe('kpiReport', () => {
     ]);
     expect(r.total).toMatchObject({ messages_sent: 1, cost_yen: 1_000, reactivated: 1 });
   });
+
+  it('counts a touch without a group (a customer in no segment) in the total only', () => {
+    const r = kpiReport(
+      [
+        aCustomer('H', [{ ...anEmail('2026-01-01T09:00:00Z'), group: null }]),
+        aCustomer('I', [{ ...anEmail('2026-01-01T09:00:00Z'), group: 'seg-1' }]),
+      ],
+      { asOf: '2026-12-31', costYen: COSTS },
+    );
+    expect(r.rows.map((x) => [x.group, x.targeted])).toEqual([['seg-1', 1]]);
+    expect(r.total.targeted).toBe(2);
+  });
 });

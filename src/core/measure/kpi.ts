@@ -61,7 +61,8 @@ export type KpiTouch =
       kind: 'message';
       /** The message's id (a customer in two segments has the same touch twice). */
       id: string;
-      group: string;
+      /** null: counted in the total only (e.g. a customer in no saved segment). */
+      group: string | null;
       channel: Extract<Channel, 'email' | 'sms' | 'dm'>;
       /** ISO instant: sent_at when sent, else created_at. */
       at: string;
@@ -73,7 +74,7 @@ export type KpiTouch =
   | {
       kind: 'task';
       id: string;
-      group: string;
+      group: string | null;
       channel: Extract<Channel, 'phone' | 'visit'>;
       /** ISO instant the outcome was logged. */
       at: string;
@@ -349,6 +350,7 @@ export function kpiReport(facts: readonly CustomerKpiFacts[], options: KpiOption
     if (customer.touches.length === 0) continue;
     const byGroup = new Map<string, KpiTouch[]>();
     for (const t of customer.touches) {
+      if (t.group === null) continue;
       const list = byGroup.get(t.group);
       if (list) list.push(t);
       else byGroup.set(t.group, [t]);
