@@ -30,7 +30,6 @@ export type KpiGrouping = (typeof KPI_GROUPINGS)[number];
 /** Saved segments shown side by side at most. */
 export const MAX_KPI_SEGMENTS = 30;
 const NO_GROUP = '(none)';
-const TRACKING_TYPES = ['email_open', 'email_click', 'sms_click', 'email_bounce'] as const;
 
 export interface KpiRequest {
   by: KpiGrouping;
@@ -73,9 +72,10 @@ interface MessageFactRow {
   status: string;
   created_at: string;
   sent_at: string | null;
-  opened: number | string | null;
-  clicked: number | string | null;
-  bounced: number | string | null;
+  /** 0/1 in SQLite, a boolean in PostgreSQL. */
+  opened: number | boolean;
+  clicked: number | boolean;
+  bounced: number | boolean;
 }
 
 /**
@@ -92,23 +92,30 @@ export async function kpiFacts(storage: Storage, request: KpiRequest): Promise<C
   let messageQuery = db
     .selectFrom('messages as m')
     .innerJoin('customers as c', 'c.customer_id', 'm.customer_id')
-    .leftJoin('events as e', (join) =>
-      join.onRef('e.campaign', '=', 'm.idempotency_key').on('e.type', 'in', TRACKING_TYPES),
-    )
-    .select([
-      'm.id',
-      'm.customer_id',
-      'm.journey_id',
-      'm.channel',
-      'm.status',
-      'm.created_at',
-      'm.sent_at',
-      sql<number>`max(case when e.type = 'email_open' then 1 else 0 end)`.as('opened'),
-      sql<number>`max(case when e.type in ('email_click', 'sms_click') then 1 else 0 end)`.as('clicked'),
-      sql<number>`max(case when e.type = 'email_bounce' then 1 else 0 end)`.as('bounced'),
-    ])
-    .where(inScope)
-    .groupBy(['m.id', 'm.customer_id', 'm.journey_id', 'm.channel', 'm.status', 'm.created_at', 'm.sent_at']);
+    // One probe of the events_campaign index per message and kind: faster than grouping a join.
+    .select((eb) => {
+      const tracked = (types: readonly string[]) =>
+        eb.exists(
+          eb
+            .selectFrom('events as e')
+            .select(sql`1`.as('one'))
+            .whereRef('e.campaign', '=', 'm.idempotency_key')
+            .where('e.type', 'in', types),
+        );
+      return [
+        'm.id',
+        'm.customer_id',
+        'm.journey_id',
+        'm.channel',
+        'm.status',
+        'm.created_at',
+        'm.sent_at',
+        tracked(['email_open']).as('opened'),
+        tracked(['email_click', 'sms_click']).as('clicked'),
+        tracked(['email_bounce']).as('bounced'),
+      ];
+    })
+    .where(inScope);
   if (from !== null) messageQuery = messageQuery.where('m.created_at', '>=', from);
   if (toExclusive !== null) messageQuery = messageQuery.where('m.created_at', '<', toExclusive);
 
