@@ -1,34 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cdnowDir, cdnowSummaryFile, repoRoot } from '../../../test/cdnow.js';
+import { cdnowDir, cdnowSummaryFile } from '../../../test/cdnow.js';
+import { type CliRun as Run, runMezame } from '../../../test/cliHarness.js';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function mezame(args: string[]): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['bin/mezame.mjs', ...args], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', fail);
-    child.on('exit', (code) => done({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const mezame = (args: string[]): Promise<Run> => runMezame(args);
 
 describe('mezame fit bgnbd', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mezame-fit-'));

@@ -4,40 +4,19 @@
  * customers enrolled by hand (unknown ones refused: exit 1), a run at an as-of day that queues
  * and holds messages (no transport configured), the monitor and the simulation.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliRun as Run, runMezame } from '../../../test/cliHarness.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../../../test/engines.js';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 /** The CLI with no transport configured (messages are held) and a fixed tracking secret. */
 function mezame(args: string[]): Promise<Run> {
   const env: NodeJS.ProcessEnv = { ...process.env, MEZAME_SECRET: 'cli-test-secret' };
   for (const key of Object.keys(env))
     if (key.startsWith('MEZAME_SMTP') || key.startsWith('MEZAME_SMS')) delete env[key];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/mezame.mjs', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return runMezame(args, { env });
 }
 
 const GOOD = `id: spring-check

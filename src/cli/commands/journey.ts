@@ -1,17 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
-import { type JourneyIssue, journeyStepLabel, parseJourneySource } from '../../core/act/journeyDefinition.js';
+import { type JourneyIssue, parseJourneySource } from '../../core/act/journeyDefinition.js';
 import type { JourneyDefinition } from '../../core/act/journeyTypes.js';
 import { AppError } from '../../core/errors.js';
 import { channelsFromEnv } from '../../journeys/channelSetup.js';
 import { enrolCustomers } from '../../journeys/journeyEnrolment.js';
 import { simulateStoredJourney } from '../../journeys/journeyPreview.js';
 import { type RunProgress, type RunResult, runJourneys } from '../../journeys/journeyRunner.js';
+import { journeyDetail, journeySummary } from '../../journeys/journeyView.js';
 import { ensureShippedJourneys } from '../../journeys/shippedJourneys.js';
 import {
   getJourney,
-  journeyMonitor,
   listJourneys,
   type StoredJourney,
   saveJourney,
@@ -117,43 +117,6 @@ async function journeyOrFail(storage: Storage, id: string): Promise<StoredJourne
   return journey;
 }
 
-function journeyJson(j: StoredJourney) {
-  return {
-    id: j.id,
-    name: j.name,
-    description: j.description,
-    trigger_type: j.trigger_type,
-    enabled: j.enabled,
-    enabled_at: j.enabled_at,
-    version: j.version,
-    shipped: j.shipped,
-    format: j.format,
-    updated_at: j.updated_at,
-    updated_by: j.updated_by,
-  };
-}
-
-async function showJson(storage: Storage, journey: StoredJourney) {
-  const monitor = await journeyMonitor(storage, journey.id);
-  return {
-    journey: { ...journeyJson(journey), source: journey.source, definition: journey.definition },
-    monitor: {
-      steps: journey.definition.steps.map((s) => ({
-        id: s.id,
-        type: s.type,
-        label_ja: journeyStepLabel(s, 'ja'),
-        label_en: journeyStepLabel(s, 'en'),
-        waiting: monitor.waiting[s.id] ?? 0,
-        passed: monitor.passed[s.id] ?? 0,
-      })),
-      active: monitor.active,
-      completed: monitor.completed,
-      exited: monitor.exited,
-      exits: monitor.exits,
-    },
-  };
-}
-
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const yen = (n: number) => `¥${Math.round(n).toLocaleString('en-US')}`;
 
@@ -244,7 +207,7 @@ export function registerJourney(program: Command): void {
           return;
         }
         case 'show': {
-          const json = await showJson(storage, await journeyOrFail(storage, target as string));
+          const json = await journeyDetail(storage, await journeyOrFail(storage, target as string));
           if (flags.json) return printJson(json);
           const j = json.journey;
           out(
@@ -275,7 +238,7 @@ export function registerJourney(program: Command): void {
             actor: actor(flags),
             at: new Date().toISOString(),
           });
-          if (flags.json) return printJson({ journey: journeyJson(saved) });
+          if (flags.json) return printJson({ journey: journeySummary(saved) });
           out(
             `Saved journey '${saved.id}' version ${saved.version} (${saved.enabled ? 'enabled' : `disabled: mezame journey enable ${saved.id}`})`,
           );
@@ -291,7 +254,7 @@ export function registerJourney(program: Command): void {
             actor(flags),
             new Date().toISOString(),
           );
-          if (flags.json) return printJson({ journey: journeyJson(journey) });
+          if (flags.json) return printJson({ journey: journeySummary(journey) });
           out(
             `Journey '${journey.id}' is ${journey.enabled ? 'enabled: the next run enrols customers' : 'disabled'}`,
           );

@@ -1,6 +1,7 @@
 /** `mezame report kpi|lift` through the real CLI on both engines, on a hand-counted campaign. */
-import { spawn } from 'node:child_process';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliRun as Run, runMezame } from '../../../test/cliHarness.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../../../test/engines.js';
 import {
   KPI_AS_OF,
@@ -11,27 +12,7 @@ import {
 } from '../../../test/kpiFixture.js';
 import type { KpiReportBody, LiftReportBody } from '../../storage/kpiQueries.js';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function mezame(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/mezame.mjs', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const mezame = (args: string[]): Promise<Run> => runMezame(args);
 
 describe.each(ENGINES)('mezame report kpi and lift on %s', (engine) => {
   let t: TestDatabase;

@@ -11,9 +11,11 @@
  * hours); a holdout is 0–50 % (more than half held out leaves too few to reach); split weights
  * are positive numbers (relative, need not sum to 100).
  */
+
 import { z } from 'zod';
 import { LIFECYCLE_STATUSES } from '../detect/lifecycleStatus.js';
 import { REASON_CATEGORIES } from '../diagnose/reasonCategories.js';
+import { nearestName } from '../nearestName.js';
 import { RANKS } from '../prioritise/defaults.js';
 import { canReach, journeyGraph, reachableFrom, sendsJustBefore, waitlessLoops } from './journeyGraph.js';
 import { fieldLines, type JourneySourceFormat, readSource } from './journeySourceText.js';
@@ -27,8 +29,8 @@ import {
   type MessageChannel,
 } from './journeyTypes.js';
 
-export { journeyStepLabel } from './journeyStepLabel.js';
 export type { JourneySourceFormat } from './journeySourceText.js';
+export { journeyStepLabel } from './journeyStepLabel.js';
 
 /** One thing wrong with a journey file. */
 export interface JourneyIssue {
@@ -389,32 +391,9 @@ function checkStep(raw: unknown, index: number, issues: RawIssue[]): JourneyStep
   return { ...step, if: parsed };
 }
 
-/** Edit distance, to suggest the id a mistyped target probably meant. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j += 1) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current.push(
-        Math.min(
-          (previous[j] as number) + 1,
-          (current[j - 1] as number) + 1,
-          (previous[j - 1] as number) + cost,
-        ),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length] as number;
-}
-
 function unknownTargetMessage(target: string, ids: readonly string[]): string {
-  const near = ids
-    .map((id) => ({ id, distance: editDistance(target, id) }))
-    .filter((candidate) => candidate.distance <= Math.max(1, Math.floor(target.length / 4)))
-    .sort((a, b) => a.distance - b.distance)[0];
-  const suggestion = near !== undefined ? `did you mean '${near.id}'? ` : '';
+  const near = nearestName(target, ids, Math.max(1, Math.floor(target.length / 4)));
+  const suggestion = near !== null ? `did you mean '${near}'? ` : '';
   return `no step '${target}' in this journey; ${suggestion}expected the id of a step or '${END}' to finish the journey`;
 }
 

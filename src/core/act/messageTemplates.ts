@@ -14,6 +14,7 @@
  * 特定電子メール but has no room for a footer: its template must name the sender and carry
  * `{{unsubscribe_url}}` (the page there shows the rest). A postal DM is paper: no footer.
  */
+import { nearestName } from '../nearestName.js';
 import { MESSAGE_CHANNELS } from './journeyTypes.js';
 import {
   LOCALES,
@@ -99,31 +100,8 @@ function position(source: string, offset: number): string {
   return `line ${line}, column ${column}`;
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j] as number;
-      row[j] = Math.min(above + 1, (row[j - 1] as number) + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length] as number;
-}
-
 function suggestion(name: string): string {
-  const lower = name.toLowerCase();
-  let best: Placeholder | null = null;
-  let bestDistance = 3;
-  for (const p of PLACEHOLDERS) {
-    const d = editDistance(lower, p);
-    if (d < bestDistance) {
-      best = p;
-      bestDistance = d;
-    }
-  }
+  const best = nearestName(name.toLowerCase(), PLACEHOLDERS, 2);
   return best ? `did you mean {{${best}}}?` : `known: ${PLACEHOLDERS.join(', ')}`;
 }
 

@@ -18,6 +18,7 @@
  * reads "no inquiry in the last 90 days, or never one". `is null` tests for the missing value.
  * Full-width characters (ＡＢＣ, ２７０, ＞＝) are read as their ASCII forms.
  */
+import { editDistance } from '../nearestName.js';
 import { FEATURE_NAMES, type FeatureName, type FeatureValues } from './featureNames.js';
 import {
   featureLabel,
@@ -242,21 +243,6 @@ class RuleSyntax extends Error {
   constructor(readonly error: RuleError) {
     super(error.message);
   }
-}
-
-/** Edit distance, for "did you mean". */
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j] as number;
-      row[j] = Math.min(above + 1, (row[j - 1] as number) + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length] as number;
 }
 
 /**

@@ -5,21 +5,22 @@
  * take now, adding customers by hand, and one run of the scheduler. Reading is open to every
  * signed-in user; everything else is for admins and marketers, each change with an audit row.
  */
+
 import { z } from 'zod';
-import { type JourneyIssue, journeyStepLabel, parseJourneySource } from '../../core/act/journeyDefinition.js';
+import { type JourneyIssue, parseJourneySource } from '../../core/act/journeyDefinition.js';
 import { AppError } from '../../core/errors.js';
 import { enrolCustomers } from '../../journeys/journeyEnrolment.js';
 import { simulateStoredJourney } from '../../journeys/journeyPreview.js';
 import type { RunResult } from '../../journeys/journeyRunner.js';
+import { journeyDetail, journeyWithSource } from '../../journeys/journeyView.js';
 import { ensureShippedJourneys } from '../../journeys/shippedJourneys.js';
 import { recordAudit } from '../../storage/accountQueries.js';
 import {
   getJourney,
-  journeyMonitor,
   listJourneys,
+  type StoredJourney,
   saveJourney,
   setJourneyEnabled,
-  type StoredJourney,
 } from '../../storage/journeyQueries.js';
 import { listTemplates } from '../../storage/templateQueries.js';
 import { ANY_ROLE, actorOf, WRITERS } from '../auth.js';
@@ -73,24 +74,6 @@ function invalidJourney(issues: readonly JourneyIssue[]): RequestValidationError
   }));
   const first = fields[0] ?? { field: 'body.source', message: 'invalid journey' };
   return new RequestValidationError(first.field, `${first.field}: ${first.message}`, fields);
-}
-
-function journeyView(j: StoredJourney) {
-  return {
-    id: j.id,
-    name: j.name,
-    description: j.description,
-    trigger_type: j.trigger_type,
-    enabled: j.enabled,
-    enabled_at: j.enabled_at,
-    version: j.version,
-    shipped: j.shipped,
-    format: j.format,
-    source: j.source,
-    definition: j.definition,
-    updated_at: j.updated_at,
-    updated_by: j.updated_by,
-  };
 }
 
 async function journeyOr404(storage: Storage, id: string): Promise<StoredJourney> {
@@ -178,24 +161,7 @@ export function registerJourneyRoutes(
     async ({ params, now }) => {
       await ensureShippedJourneys(storage, now);
       const journey = await journeyOr404(storage, params.id);
-      const monitor = await journeyMonitor(storage, journey.id);
-      return {
-        journey: journeyView(journey),
-        monitor: {
-          steps: journey.definition.steps.map((step) => ({
-            id: step.id,
-            type: step.type,
-            label_ja: journeyStepLabel(step, 'ja'),
-            label_en: journeyStepLabel(step, 'en'),
-            waiting: monitor.waiting[step.id] ?? 0,
-            passed: monitor.passed[step.id] ?? 0,
-          })),
-          active: monitor.active,
-          completed: monitor.completed,
-          exited: monitor.exited,
-          exits: monitor.exits,
-        },
-      };
+      return journeyDetail(storage, journey);
     },
   );
 
@@ -229,7 +195,7 @@ export function registerJourneyRoutes(
         actor: actorOf(principal),
         at: now.toISOString(),
       });
-      return { journey: journeyView(journey) };
+      return { journey: journeyWithSource(journey) };
     },
   );
 
@@ -253,7 +219,7 @@ export function registerJourneyRoutes(
           actorOf(principal),
           now.toISOString(),
         );
-        return { journey: journeyView(journey) };
+        return { journey: journeyWithSource(journey) };
       },
     );
   }
