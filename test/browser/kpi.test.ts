@@ -57,6 +57,14 @@ describe('KPI and ROI card in Chromium', () => {
     const journey = (await table.locator(`tr[data-group="${KPI_JOURNEY}"]`).innerText()).split('\t');
     expect(journey[1]?.trim()).toBe('4');
     expect(journey[13]?.trim()).toBe('727%');
+
+    // By rank and by saved segment the total stays the company's: every touched customer once.
+    for (const tab of ['ランク別', 'セグメント別']) {
+      await card.getByRole('tab', { name: tab }).click();
+      await card.getByRole('tab', { name: tab, selected: true }).waitFor();
+      const total = (await table.locator('tr[data-group=total]').innerText()).split('\t');
+      expect(total[13]?.trim()).toBe('727%');
+    }
     await page.context().close();
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The dashboard's "施策の成果" card: the seed's KPI ladder per channel or journey (GET
+ * The dashboard's "施策の成果" card: the seed's KPI ladder per channel, journey, saved segment or rank (GET
  * /api/reports/kpi) as a table, and ROI by channel as a bar chart. "—" where a figure cannot be
  * computed (no one approached, nothing spent).
  */
@@ -10,7 +10,7 @@ import { type MessageKey, useI18n } from '../i18n';
 import type { KpiGrouping, KpiReport, KpiRow } from '../reportTypes';
 import { BarChart } from './BarChart';
 
-const GROUPINGS: KpiGrouping[] = ['channel', 'journey'];
+const GROUPINGS: KpiGrouping[] = ['channel', 'journey', 'segment', 'rank'];
 const CHANNEL_KEYS = new Set(['visit', 'phone', 'dm', 'email', 'sms']);
 
 export function KpiSection() {
