@@ -9,8 +9,8 @@
  */
 import { type Kysely, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import type { SegmentFilter } from '../core/prioritise/segmentFilter.js';
+import { nameSearchCondition, shortSearchUsesIndex } from './customerSearch.js';
 import type { Database } from './schema.js';
-import { nameSearchCondition } from './customerSearch.js';
 import { segmentQuery } from './segmentQueries.js';
 import type { Storage } from './storage.js';
 
@@ -160,6 +160,8 @@ export async function listCustomers(
   };
   const { filters } = request;
   const db = analysisDb(storage);
+  const q = filters.q?.trim() ?? '';
+  const shortIndex = q !== '' && (await shortSearchUsesIndex(storage, q));
 
   const usesStateFilter =
     filters.status !== undefined || filters.rank !== undefined || filters.reason !== undefined;
@@ -213,7 +215,7 @@ export async function listCustomers(
       );
     }
     if (filters.q !== undefined && filters.q.trim() !== '') {
-      base = base.where(nameSearchCondition(storage, filters.q.trim()));
+      base = base.where(nameSearchCondition(storage, filters.q.trim(), { shortIndex }));
     }
     return base;
   };

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, ENGINES, TEST_PG_URL, type TestDatabase } from '../../test/engines.js';
 import { importFile } from '../importer/index.js';
-import { nameSearchCondition } from './customerSearch.js';
+import { MAX_SHORT_SEARCH_CANDIDATES, nameSearchCondition, shortSearchUsesIndex } from './customerSearch.js';
 import { mergeCustomers } from './nameMatchingQueries.js';
 import type { Database } from './schema.js';
 import { openStorage, type Storage } from './storage.js';
@@ -47,7 +47,8 @@ async function ids(storage: Storage, condition: RawBuilder<SqlBool>): Promise<st
   return rows.map((r) => r.customer_id);
 }
 
-const search = (storage: Storage, q: string) => ids(storage, nameSearchCondition(storage, q));
+const search = async (storage: Storage, q: string) =>
+  ids(storage, nameSearchCondition(storage, q, { shortIndex: await shortSearchUsesIndex(storage, q) }));
 
 async function addCustomers(db: Kysely<Database>, rows: [string, string, string][]): Promise<void> {
   await db
@@ -99,7 +100,16 @@ describe.each(ENGINES)('customer text search on %s', (engine) => {
     ['whole id', 'X-777', ['X-777']],
     ['one char', 'ル', ['C0012345', 'C0012346', 'C0123450', 'X-777']],
     ['two chars, Japanese', '山田', ['C0000004']],
-    ['two chars, fallback', 'ル1', ['C0012345', 'C0012346', 'C0123450', 'X-777']],
+    ['two chars, a whole name_key', 'ル1', ['C0012345', 'C0012346', 'C0123450', 'X-777']],
+    ['two chars at the end of a name', '商店', ['C0000004']],
+    ['two chars ending an id', '45', ['C0012345', 'C0123450']],
+    ['two ASCII chars, other case', 'aC', ['C0000003', 'C0000006']],
+    ['two chars with a quote', "O'", ['C0000007']],
+    ['two chars with a double quote', '"Q', ['C0000007']],
+    ['two chars with percent', '0%', ['C0000005']],
+    ['two chars with a space', 'e ', ['C0000003', 'C0000009']],
+    ['two full-width letters (scan)', 'ＡＢ', null],
+    ['two chars, no match', '鬼門', []],
     ['percent is literal', '100%', ['C0000005']],
     ['percent alone', '%', ['C0000005']],
     ['underscore is literal', 'e_J', ['C0000005']],
@@ -183,13 +193,13 @@ describe.each(ENGINES)('customer text search on %s', (engine) => {
     await expectIndexInStep(storage);
   });
 
-  it('uses the trigram index from three characters on', async () => {
+  it('uses the index from two characters on (SQLite) or three (PostgreSQL)', async () => {
     if (engine === 'sqlite') {
       const plan = (q: string) => {
         const compiled = storage.db
           .selectFrom('customers')
           .select('customer_id')
-          .where(nameSearchCondition(storage, q))
+          .where(nameSearchCondition(storage, q, { shortIndex: true }))
           .compile();
         const rows = storage.sqlite
           ?.prepare(`explain query plan ${compiled.sql}`)
@@ -199,7 +209,20 @@ describe.each(ENGINES)('customer text search on %s', (engine) => {
       const long = plan('サンプル12345');
       expect(long).toMatch(/customer_search VIRTUAL TABLE/);
       expect(long).toMatch(/SEARCH customers USING INTEGER PRIMARY KEY \(rowid=\?\)/);
-      expect(plan('山田')).not.toMatch(/customer_search/);
+      // Two characters: the terms beginning with them; one character, or letters FTS5 folds
+      // differently from JavaScript: the LIKE alone.
+      expect(plan('山田')).toMatch(/customer_search VIRTUAL TABLE/);
+      expect(plan('ル')).not.toMatch(/customer_search/);
+      expect(plan('ＡＢ')).not.toMatch(/customer_search/);
+      // Two characters behind which stand more customers than the rechecks are worth: the scan.
+      expect(await shortSearchUsesIndex(storage, '山田')).toBe(true);
+      const many = Array.from(
+        { length: MAX_SHORT_SEARCH_CANDIDATES + 1 },
+        (_, i): [string, string, string] => [`M${i}`, `山田${i}`, `山田${i}`],
+      );
+      for (let i = 0; i < many.length; i += 5_000) await addCustomers(storage.db, many.slice(i, i + 5_000));
+      expect(await shortSearchUsesIndex(storage, '山田')).toBe(false);
+      expect(await shortSearchUsesIndex(storage, '商店')).toBe(true);
     } else {
       const hasTrgm = await sql<{ n: number }>`select count(*)::int as n from pg_indexes
         where tablename = 'customers' and indexname like '%\_trgm'`.execute(storage.db);

@@ -13,6 +13,7 @@ import * as m012 from './012_list_sort_indexes.js';
 import * as m013 from './013_customer_search.js';
 import * as m014 from './014_newly_dormant.js';
 import * as m015 from './015_journeys.js';
+import * as m016 from './016_short_search.js';
 import type { Engine } from './columns.js';
 
 export type { Engine } from './columns.js';
@@ -40,4 +41,5 @@ export const migrations: Record<string, EngineMigration> = {
   '013_customer_search': m013,
   '014_newly_dormant': m014,
   '015_journeys': m015,
+  '016_short_search': m016,
 };
