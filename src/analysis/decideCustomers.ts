@@ -20,7 +20,7 @@ import {
   type PreviousState,
 } from '../core/detect/lifecycleStatus.js';
 import { MIN_OWN_INTERVALS, median, type PeerCycles, type PeerSample } from '../core/detect/purchaseCycle.js';
-import { CohortTally, type CohortTallyData, purchaseDaysFrom } from '../core/measure/cohorts.js';
+import { CohortTally, type CohortTallyData, purchaseQuarters } from '../core/measure/cohorts.js';
 import type { CustomerStateRow } from '../storage/analysisQueries.js';
 
 /** Horizon of the expected purchases SPEC asks for (expected_purchases_90d). */
@@ -204,7 +204,7 @@ export class RunTally {
     const customerId = agg.customerId;
     this.customers++;
     const status = d.lifecycle.status;
-    this.cohorts.add(purchaseDaysFrom(agg.firstPurchaseDay, agg.intervals), status);
+    this.cohorts.add(purchaseQuarters(agg.firstPurchaseDay, agg.intervals), status);
     this.statuses[status]++;
     this.cycleSources[d.features.cycle.source] = (this.cycleSources[d.features.cycle.source] ?? 0) + 1;
     if (d.health) {

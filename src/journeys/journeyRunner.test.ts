@@ -146,6 +146,16 @@ describe.each(ENGINES)('journey runner on %s', (engine) => {
   let database: TestDatabase;
   let storage: Storage;
   let smtp: Awaited<ReturnType<typeof startSmtp>> | null = null;
+  const env = { MEZAME_SECRET: 'runner-test-secret' };
+  /** The five customers in a fresh database, winback-basic enabled the day before and run at t0. */
+  async function startWinbackBasic(): Promise<void> {
+    database = await createTestDatabase(engine);
+    storage = await database.open();
+    await seedCustomers(storage);
+    await ensureShippedJourneys(storage, at(-1));
+    await setJourneyEnabled(storage, 'winback-basic', true, 'marketer', at(-1).toISOString());
+    await runJourneys(storage, { now: T0, env });
+  }
   afterEach(async () => {
     await smtp?.close();
     await storage?.close();
@@ -284,13 +294,7 @@ describe.each(ENGINES)('journey runner on %s', (engine) => {
   }, 60_000);
 
   it('hands a customer who replies during a wait to sales that day, and leaves the others waiting', async () => {
-    database = await createTestDatabase(engine);
-    storage = await database.open();
-    await seedCustomers(storage);
-    await ensureShippedJourneys(storage, at(-1));
-    await setJourneyEnabled(storage, 'winback-basic', true, 'marketer', at(-1).toISOString());
-    const env = { MEZAME_SECRET: 'runner-test-secret' };
-    await runJourneys(storage, { now: T0, env });
+    await startWinbackBasic();
     // Day 3 of the 15-day wait: B writes in, C buys; the others have done nothing.
     await actDb(storage)
       .insertInto('events')
@@ -331,13 +335,7 @@ describe.each(ENGINES)('journey runner on %s', (engine) => {
   }, 30_000);
 
   it('advances each enrolment once when two runs go at the same time', async () => {
-    database = await createTestDatabase(engine);
-    storage = await database.open();
-    await seedCustomers(storage);
-    await ensureShippedJourneys(storage, at(-1));
-    await setJourneyEnabled(storage, 'winback-basic', true, 'marketer', at(-1).toISOString());
-    const env = { MEZAME_SECRET: 'runner-test-secret' };
-    await runJourneys(storage, { now: T0, env });
+    await startWinbackBasic();
     const journey = await getJourney(storage, 'winback-basic');
     if (!journey) throw new Error('installed');
     const [one, two] = await Promise.all([
@@ -353,13 +351,7 @@ describe.each(ENGINES)('journey runner on %s', (engine) => {
   }, 30_000);
 
   it("turns messages a killed dispatch left 'sending' into 'unknown' and never sends them", async () => {
-    database = await createTestDatabase(engine);
-    storage = await database.open();
-    await seedCustomers(storage);
-    await ensureShippedJourneys(storage, at(-1));
-    await setJourneyEnabled(storage, 'winback-basic', true, 'marketer', at(-1).toISOString());
-    const env = { MEZAME_SECRET: 'runner-test-secret' };
-    await runJourneys(storage, { now: T0, env });
+    await startWinbackBasic();
     await runJourneys(storage, { now: at(15), env, dispatch: false });
     // A dispatcher claims two messages and dies before sending them.
     expect(await claimDueMessages(storage, { now: at(15).toISOString(), limit: 2 })).toHaveLength(2);

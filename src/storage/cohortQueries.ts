@@ -8,7 +8,7 @@
  */
 import { type SqlBool, sql } from 'kysely';
 import type { LifecycleStatus } from '../core/detect/lifecycleStatus.js';
-import { type CohortReport, CohortTally, cohortReport } from '../core/measure/cohorts.js';
+import { type CohortReport, CohortTally, cohortReport, quarterIndex } from '../core/measure/cohorts.js';
 import type { CustomerScope } from './customerQueries.js';
 import { currentRun } from './dashboardQueries.js';
 import type { Storage } from './storage.js';
@@ -79,7 +79,9 @@ export async function cohortsOfCurrentRun(
       if (list) list.push(d.day);
       else byCustomer.set(d.customer_id, [d.day]);
     }
-    for (const c of customers) tally.add(byCustomer.get(c.customer_id) ?? [], c.status as LifecycleStatus);
+    for (const c of customers) {
+      tally.add((byCustomer.get(c.customer_id) ?? []).map(quarterIndex), c.status as LifecycleStatus);
+    }
   }
   return { ...cohortReport(tally.cohorts, run.as_of), source: 'orders', run_id: run.id };
 }

@@ -40,8 +40,14 @@ function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
-/** The ISO day of a day number (civil_from_days). `isoDay(1)` → '1970-01-02'. */
+/** The ISO day of a day number. `isoDay(1)` → '1970-01-02'. */
 export function isoDay(day: number): string {
+  const { year, month, dayOfMonth } = civilDate(day);
+  return `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(dayOfMonth)}`;
+}
+
+/** Year, month (1–12) and day of the month of a day number (civil_from_days), without strings. */
+export function civilDate(day: number): { year: number; month: number; dayOfMonth: number } {
   const z = day + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
@@ -52,8 +58,7 @@ export function isoDay(day: number): string {
   const mp = Math.floor((5 * doy + 2) / 153);
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  return `${String(y).padStart(4, '0')}-${pad2(m)}-${pad2(d)}`;
+  return { year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, dayOfMonth: d };
 }
 
 /** Whole days from `from` to `to` (positive when `to` is later). */

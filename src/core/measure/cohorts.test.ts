@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CohortTally, cohortReport, purchaseDaysFrom, quarterIndex, quarterLabel } from './cohorts.js';
+import { CohortTally, cohortReport, purchaseQuarters, quarterIndex, quarterLabel } from './cohorts.js';
 
 describe('quarters', () => {
   it('numbers calendar quarters and labels them', () => {
@@ -11,26 +11,27 @@ describe('quarters', () => {
   });
 });
 
-describe('purchaseDaysFrom', () => {
-  it('rebuilds the purchase days from the first day and the gaps, across month and leap days', () => {
-    expect(purchaseDaysFrom('2024-02-27', [2, 1, 30])).toEqual([
-      '2024-02-27',
-      '2024-02-29',
-      '2024-03-01',
-      '2024-03-31',
-    ]);
-    expect(purchaseDaysFrom('2024-02-27', [])).toEqual(['2024-02-27']);
-    expect(purchaseDaysFrom(null, [])).toEqual([]);
+describe('purchaseQuarters', () => {
+  it('gives the quarter of each purchase day from the first day and the gaps, across years and leap days', () => {
+    const days = ['2023-12-30', '2024-01-02', '2024-02-29', '2024-03-01', '2024-03-31', '2024-04-01'];
+    const gaps = days.slice(1).map((d, i) => (Date.parse(d) - Date.parse(days[i] as string)) / 86_400_000);
+    expect(gaps).toEqual([3, 58, 1, 30, 1]);
+    expect(purchaseQuarters(days[0] as string, gaps)).toEqual(days.map(quarterIndex));
+    expect(purchaseQuarters('2024-02-27', [])).toEqual([quarterIndex('2024-02-27')]);
+    expect(purchaseQuarters(null, [])).toEqual([]);
   });
 });
+
+/** Quarter indexes of purchase days. */
+const q = (days: string[]) => days.map(quarterIndex);
 
 describe('CohortTally', () => {
   it('puts each customer in the quarter of their first purchase and counts each later quarter once', () => {
     const tally = new CohortTally();
     // Two purchases in the acquisition quarter, one two quarters later.
-    tally.add(['2024-01-05', '2024-02-10', '2024-07-01'], 'active');
-    tally.add(['2024-03-31'], 'mid_dormant');
-    tally.add(['2024-04-01', '2024-04-02'], 'lost');
+    tally.add(q(['2024-01-05', '2024-02-10', '2024-07-01']), 'active');
+    tally.add(q(['2024-03-31']), 'mid_dormant');
+    tally.add(q(['2024-04-01', '2024-04-02']), 'lost');
     const report = cohortReport(tally.cohorts, '2024-11-22');
     expect(report.rows.map((r) => r.cohort)).toEqual(['2024-Q1', '2024-Q2']);
     const q1 = report.rows[0];
@@ -61,11 +62,11 @@ describe('CohortTally', () => {
       [['2022-04-01', '2022-04-15', '2022-10-01'], 'active'],
     ];
     const whole = new CohortTally();
-    for (const [days, status] of customers) whole.add(days, status);
+    for (const [days, status] of customers) whole.add(q(days), status);
     const first = new CohortTally();
     const second = new CohortTally();
-    for (const [days, status] of customers.slice(0, 2)) first.add(days, status);
-    for (const [days, status] of customers.slice(2)) second.add(days, status);
+    for (const [days, status] of customers.slice(0, 2)) first.add(q(days), status);
+    for (const [days, status] of customers.slice(2)) second.add(q(days), status);
     const merged = new CohortTally();
     merged.merge(first.cohorts);
     merged.merge(structuredClone(second.cohorts));

@@ -10,12 +10,19 @@
  * acquisition quarter itself, where everyone bought). The as-of quarter is still running: its
  * column is marked partial, and quarters after it do not exist yet.
  */
+import { civilDate, dayNumber } from '../detect/isoDays.js';
 import { DORMANT_STATUSES, type LifecycleStatus } from '../detect/lifecycleStatus.js';
 
 /** Calendar quarters since year 0 of an ISO day: 2024-01-15 → 2024·4 + 0. */
 export function quarterIndex(day: string): number {
   const year = Number(day.slice(0, 4));
   const month = Number(day.slice(5, 7));
+  return year * 4 + Math.floor((month - 1) / 3);
+}
+
+/** The quarter index of a day number (days since 1970-01-01). */
+function quarterOfDayNumber(day: number): number {
+  const { year, month } = civilDate(day);
   return year * 4 + Math.floor((month - 1) / 3);
 }
 
@@ -49,19 +56,18 @@ export class CohortTally {
   readonly cohorts: CohortTallyData = {};
 
   /**
-   * Counts one customer: `purchaseDays` are their distinct purchase days, oldest first, on or
-   * before the as-of day (the first one is the acquisition). Customers who never bought are not
-   * in any cohort.
+   * Counts one customer: `purchaseQuarters` are the quarter indexes of their purchase days,
+   * oldest first, on or before the as-of day (the first one is the acquisition). Customers who
+   * never bought are not in any cohort.
    */
-  add(purchaseDays: readonly string[], status: LifecycleStatus): void {
-    const first = purchaseDays[0];
-    if (first === undefined) return;
-    const cohort = quarterIndex(first);
+  add(purchaseQuarters: readonly number[], status: LifecycleStatus): void {
+    const cohort = purchaseQuarters[0];
+    if (cohort === undefined) return;
     const counts = this.cohortOf(cohort);
     counts.customers++;
     let lastK = -1;
-    for (const day of purchaseDays) {
-      const k = quarterIndex(day) - cohort;
+    for (const quarter of purchaseQuarters) {
+      const k = quarter - cohort;
       if (k === lastK) continue; // days are in order: one count per quarter
       lastK = k;
       counts.buyersByQuarter[k] = (counts.buyersByQuarter[k] ?? 0) + 1;
@@ -95,16 +101,20 @@ export class CohortTally {
   }
 }
 
-/** Purchase days rebuilt from the first day and the day gaps between consecutive purchase days. */
-export function purchaseDaysFrom(firstDay: string | null, intervals: readonly number[]): string[] {
+/**
+ * The quarters of a customer's purchase days, from the first day and the day gaps between
+ * consecutive purchase days (what the analysis keeps), with day numbers, not strings: the
+ * analysis calls this for every customer.
+ */
+export function purchaseQuarters(firstDay: string | null, intervals: readonly number[]): number[] {
   if (firstDay === null) return [];
-  const days = [firstDay];
-  let t = Date.parse(`${firstDay}T00:00:00Z`);
+  let day = dayNumber(firstDay);
+  const quarters = [quarterOfDayNumber(day)];
   for (const gap of intervals) {
-    t += gap * 86_400_000;
-    days.push(new Date(t).toISOString().slice(0, 10));
+    day += gap;
+    quarters.push(quarterOfDayNumber(day));
   }
-  return days;
+  return quarters;
 }
 
 export interface CohortRow {

@@ -72,20 +72,21 @@ export function previewHtml(html: string, secret: string, ctaUrl: string): strin
     )
     .replace(
       /(<a\b[^>]*?)\s+href\s*=\s*(["'])([^"']*)\2/gi,
-      (_whole, start: string, _q: string, raw: string) => {
-        const click = trackingToken(raw, 'c');
-        const target = click
-          ? (() => {
-              const payload = readTrackingToken(secret, click);
-              // A message's short call-to-action link names no URL: it leads to the configured one.
-              return payload ? (payload.u ?? ctaUrl) : '';
-            })()
-          : trackingToken(raw, 'u')
-            ? '配信停止 / Unsubscribe'
-            : raw.replaceAll('&amp;', '&');
-        return `${start} title="${escapeHtml(target)}"`;
-      },
+      (_whole, start: string, _q: string, raw: string) =>
+        `${start} title="${escapeHtml(linkDestination(raw, secret, ctaUrl))}"`,
     );
+}
+
+/** Where a link in a message leads, as a person previewing it should read it. */
+function linkDestination(href: string, secret: string, ctaUrl: string): string {
+  const click = trackingToken(href, 'c');
+  if (click) {
+    const payload = readTrackingToken(secret, click);
+    // A message's short call-to-action link names no URL: it leads to the configured one.
+    return payload ? (payload.u ?? ctaUrl) : '';
+  }
+  if (trackingToken(href, 'u')) return '配信停止 / Unsubscribe';
+  return href.replaceAll('&amp;', '&');
 }
 
 export function registerOutboxRoutes(
