@@ -38,6 +38,7 @@ import {
   diagnosePage,
   emptyDiagnosisTally,
   messagesFrom,
+  namedGoods,
 } from './diagnoseAndPrioritise.js';
 import { chunkEpisodes } from './pastEpisodeChunks.js';
 
@@ -158,7 +159,8 @@ async function diagnoseRows(
   });
   if (indexes.length === 0) return { tally, flags: [] };
   const ids = indexes.map((k) => (rows[k] as CustomerStateRow).customer_id);
-  const customers = await candidateCustomers(storage, ids);
+  const range = { from: ids[0] as string, to: ids[ids.length - 1] as string };
+  const customers = await candidateCustomers(storage, range);
   const page = indexes.map((k): DiagnosisCandidateRow => {
     const s = rows[k] as CustomerStateRow;
     return {
@@ -176,7 +178,11 @@ async function diagnoseRows(
       p_alive: s.p_alive,
     };
   });
-  const evidence = await customerEvidence(storage, ids, plan.asOf, { messagesFrom: messagesFrom(page) });
+  const evidence = await customerEvidence(storage, ids, plan.asOf, {
+    messagesFrom: messagesFrom(page),
+    range,
+    goods: namedGoods(plan),
+  });
   const { updates, flags } = diagnosePage(page, evidence, plan, tally);
   updates.forEach((u, i) => {
     setStateValues(values[indexes[i] as number] as unknown[], u);

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../../test/engines.js';
 import { buildReasonsReport } from '../cli/commands/report.js';
+import { CRITERIA, parseBreakdown } from '../core/prioritise/index.js';
 import { customerStates } from '../storage/analysisQueries.js';
 import type { Storage } from '../storage/index.js';
 import { reapproachList } from '../storage/reasonReportQueries.js';
@@ -185,6 +186,18 @@ describe.each(ENGINES)('diagnosis and prioritisation in runAnalysis on %s', (eng
     expect(price?.reactivation_probability).toBeLessThan(1);
     expect(typeof price?.expected_value).toBe('number');
     expect(price?.recommended_channels).toContain('email');
+    // The stored breakdown adds up to the score, criterion by criterion.
+    const rows = new Map<string, string | null>();
+    for await (const page of customerStates(storage))
+      for (const r of page) rows.set(r.customer_id, r.score_breakdown);
+    const text = (id: string) => rows.get(id) ?? null;
+    const breakdown = parseBreakdown(text('PRICE'));
+    expect(breakdown?.map((b) => b.criterion)).toEqual([...CRITERIA]);
+    expect(breakdown?.reduce((sum, b) => sum + b.weighted, 0)).toBe(price?.score);
+    expect(breakdown?.find((b) => b.criterion === 'dormancy_length')?.value).toBe(
+      price?.days_since_last_purchase,
+    );
+    expect(text('ACTIVE')).toBeNull();
     const active = all.get('ACTIVE');
     expect(active?.status).toBe('active');
     expect(active?.score).toBeNull();

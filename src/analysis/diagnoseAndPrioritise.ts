@@ -28,6 +28,7 @@ import {
   trainReactivationModel,
 } from '../core/prioritise/index.js';
 import { dormantFeatures, sampleEpisodes } from '../core/prioritise/pastEpisodes.js';
+import { breakdownText } from '../core/prioritise/scoreBreakdown.js';
 import {
   type CustomerEvidence,
   changesUpTo,
@@ -274,6 +275,21 @@ export interface DiagnosisPlan {
   answering: BusinessChange[];
 }
 
+/**
+ * The products and categories the run's business changes name: a customer's purchases are only
+ * ever matched against these (price increases in reasonInference, answering changes in the
+ * improvement loop), so only these are read.
+ */
+export function namedGoods(plan: DiagnosisPlan): { products: string[]; categories: string[] } {
+  const products = new Set<string>();
+  const categories = new Set<string>();
+  for (const c of [...plan.priceChanges, ...plan.answering]) {
+    if (c.product) products.add(c.product);
+    if (c.category) categories.add(c.category);
+  }
+  return { products: [...products], categories: [...categories] };
+}
+
 /** The diagnosis counts of the summary; parts merged in customer_id order give one pass's counts. */
 export interface DiagnosisTally {
   customers: number;
@@ -475,16 +491,7 @@ export function diagnosePage(
       reactivation_source: p.reactivation.source,
       expected_value: Math.round(p.expectedValue.expectedValueYen),
       recommended_channels: JSON.stringify(p.recommendation.channels.map((c) => c.channel)),
-      score_breakdown: JSON.stringify(
-        p.score.breakdown.map((b) => ({
-          criterion: b.criterion,
-          value: b.value,
-          points: b.points,
-          weight: b.weight,
-          weighted: b.weighted,
-          explanation: b.explanation,
-        })),
-      ),
+      score_breakdown: breakdownText(p.score.breakdown),
       reason_resolved: resolved.has(row.customer_id) ? 1 : 0,
     });
   }
@@ -543,12 +550,13 @@ export async function diagnoseAndPrioritise(
   const plan = await prepareDiagnosis(storage, runId, asOf, { given, flaggedAt: started.toISOString() });
   const tally = emptyDiagnosisTally();
   const flags: ReapproachFlagRow[] = [];
+  const goods = namedGoods(plan);
   for await (const page of diagnosisCandidates(storage, DIAGNOSIS_PAGE_SIZE)) {
     const evidence = await customerEvidence(
       storage,
       page.map((r) => r.customer_id),
       asOf,
-      { messagesFrom: messagesFrom(page) },
+      { messagesFrom: messagesFrom(page), goods },
     );
     const result = diagnosePage(page, evidence, plan, tally);
     for (const f of result.flags) flags.push(f.flag);

@@ -148,8 +148,11 @@ export interface AnalysisSummary {
   /** True when the status history was not touched (as-of earlier than the latest run). */
   history_skipped: boolean;
   seconds: number;
-  /** Wall seconds per phase: reading aggregates, the BG/NBD fit, deciding and writing. */
-  phase_seconds: { aggregate: number; fit: number; decide: number };
+  /**
+   * Wall seconds per phase: reading aggregates, the BG/NBD fit, deciding and writing; of the
+   * last, the seconds the writing thread spent storing rows, and rebuilding indexes and committing.
+   */
+  phase_seconds: { aggregate: number; fit: number; decide: number; write: number; index: number };
 }
 
 /**
@@ -244,11 +247,18 @@ export async function runAnalysis(
       const writer = await openResultWriter(storage, runId, asOf, { writeHistory: !historySkipped });
       const tally = new RunTally();
       let decided = fitted;
+      let writeMs = 0;
+      const timed = async (work: () => Promise<void>) => {
+        const t0 = performance.now();
+        await work();
+        writeMs += performance.now() - t0;
+      };
+      let indexMs = 0;
       try {
         if (workers) {
           let written = 0;
           for await (const chunk of workers.decide(peers, fit.params, diagnosis?.plan ?? null)) {
-            await writer.writeValues(chunk.values, chunk.previousStatus);
+            await timed(() => writer.writeValues(chunk.values, chunk.previousStatus));
             tally.merge(chunk.tally);
             if (chunk.diagnosis) {
               // Flag positions count from the chunk's first diagnosed customer.
@@ -267,11 +277,14 @@ export async function runAnalysis(
             const lo = (chunk[0] as CustomerAggregate).customerId;
             const hi = (chunk[chunk.length - 1] as CustomerAggregate).customerId;
             const previous = previousRun ? await previousStates(storage, previousRun.id, lo, hi) : new Map();
-            await writer.write(decideChunk(chunk, previous, ctx, tally), previous);
+            const rows = decideChunk(chunk, previous, ctx, tally);
+            await timed(() => writer.write(rows, previous));
             progress({ phase: 'decide', done: Math.min(i + CHUNK, customers), total: customers });
           }
         }
+        const t0 = performance.now();
         await writer.commit();
+        indexMs = performance.now() - t0;
         decided = now();
       } catch (error) {
         await writer.rollback();
@@ -288,7 +301,7 @@ export async function runAnalysis(
               now,
             )
         : () => diagnoseAndPrioritise(storage, runId, asOf, undefined, now);
-      return await finish(tally, fit, { aggregated, fitted, decided }, diagnose);
+      return await finish(tally, fit, { aggregated, fitted, decided, writeMs, indexMs }, diagnose);
     } finally {
       await workers?.close();
     }
@@ -300,7 +313,7 @@ export async function runAnalysis(
   async function finish(
     tally: RunTally,
     fit: ReturnType<typeof fitOrReason>,
-    times: { aggregated: Date; fitted: Date; decided: Date },
+    times: { aggregated: Date; fitted: Date; decided: Date; writeMs: number; indexMs: number },
     diagnose: () => Promise<DiagnosisSummary>,
   ): Promise<{ runId: number; summary: AnalysisSummary }> {
     const { statuses } = tally;
@@ -351,6 +364,8 @@ export async function runAnalysis(
         aggregate: secondsBetween(started, times.aggregated),
         fit: secondsBetween(times.aggregated, times.fitted),
         decide: secondsBetween(times.fitted, times.decided),
+        write: Math.round(times.writeMs / 100) / 10,
+        index: Math.round(times.indexMs / 100) / 10,
       },
     };
     progress({ phase: 'diagnose', done: 0, total: 1 });

@@ -356,6 +356,12 @@ function sqliteWriter(
   const openHistory = db.prepare(
     'INSERT INTO status_history (customer_id, status, entered_at, left_at, run_id) VALUES (?, ?, ?, NULL, ?)',
   );
+  const openHistoryMany = db.prepare(
+    `INSERT INTO status_history (customer_id, status, entered_at, left_at, run_id) VALUES ${Array.from(
+      { length: ROWS_PER_STATEMENT },
+      () => '(?, ?, ?, NULL, ?)',
+    ).join(', ')}`,
+  );
   return {
     async write(rows, previous) {
       for (const r of rows) {
@@ -392,12 +398,21 @@ function sqliteWriter(
       if (!writeHistory) return;
       const idAt = STATE_INDEX.customer_id;
       const statusAt = STATE_INDEX.status;
-      values.forEach((v, k) => {
+      const opened: unknown[] = [];
+      const open = (many: boolean) => {
+        if (many) openHistoryMany.run(opened);
+        else for (let i = 0; i < opened.length; i += 4) openHistory.run(opened.slice(i, i + 4));
+        opened.length = 0;
+      };
+      for (let k = 0; k < values.length; k++) {
+        const v = values[k] as unknown[];
         const prev = previousStatus[k] ?? null;
-        if (prev !== null && prev === v[statusAt]) return;
+        if (prev !== null && prev === v[statusAt]) continue;
         if (prev !== null) closeHistory.run(asOf, v[idAt]);
-        openHistory.run(v[idAt], v[statusAt], asOf, runId);
-      });
+        opened.push(v[idAt], v[statusAt], asOf, runId);
+        if (opened.length === ROWS_PER_STATEMENT * 4) open(true);
+      }
+      open(false);
     },
     async commit() {
       for (const index of indexes) db.exec(index.sql);

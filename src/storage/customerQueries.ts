@@ -13,6 +13,7 @@ import { nameSearchCondition, shortSearchUsesIndex } from './customerSearch.js';
 import type { Database } from './schema.js';
 import { segmentQuery } from './segmentQueries.js';
 import type { Storage } from './storage.js';
+import { parseBreakdown } from '../core/prioritise/scoreBreakdown.js';
 
 /** null: every customer. ownerKey: only customers whose `owner` equals it (null owns nothing). */
 export type CustomerScope = { ownerKey: string | null } | null;
@@ -485,6 +486,10 @@ export async function getCustomer360(storage: Storage, scope: CustomerScope, cus
     subscriptions,
     reasonOverrides: overrides,
     analysis: (state as Record<string, unknown> | undefined) ?? null,
+    /** The score per criterion (points × weight) behind the rank, when the customer was scored. */
+    scoreBreakdown: parseBreakdown(
+      (state as { score_breakdown?: string | null } | undefined)?.score_breakdown,
+    ),
     statusHistory: newestFirst(history as Record<string, unknown>[]),
     analysisAvailable: tables.hasResults,
   };

@@ -163,21 +163,40 @@ export async function* diagnosisCandidates(
   }
 }
 
+/** The columns of `customers` a candidate row carries (what diagnosisCandidates reads from it). */
+const CANDIDATE_CUSTOMER_COLUMNS = [
+  'customer_id',
+  'industry',
+  'email',
+  'phone',
+  'postal_code',
+  'prefecture',
+  'address',
+  'lat',
+  'lng',
+  'email_opt_in',
+  'sms_opt_in',
+  'dm_ok',
+  'phone_ok',
+  'do_not_contact',
+  'kind',
+] as const;
+
 /**
- * The customers-table columns of some customers, for candidate rows built before their
- * customer_state row is stored (analysis workers): every column, so the candidate row has
- * whatever diagnosisCandidates reads from `customers`.
+ * The customers-table columns of the customers from `from` to `to` (customer_ids, inclusive),
+ * for candidate rows built before their customer_state row is stored (analysis workers): one
+ * range read of the primary key, the columns diagnosisCandidates reads from `customers`.
  */
 export async function candidateCustomers(
   storage: Storage,
-  customerIds: readonly string[],
+  range: { from: string; to: string },
 ): Promise<Map<string, Record<string, unknown>>> {
   const out = new Map<string, Record<string, unknown>>();
-  if (customerIds.length === 0) return out;
   const rows = await storage.db
     .selectFrom('customers')
-    .selectAll()
-    .where('customer_id', 'in', [...customerIds])
+    .select([...CANDIDATE_CUSTOMER_COLUMNS])
+    .where('customer_id', '>=', range.from)
+    .where('customer_id', '<=', range.to)
     .execute();
   for (const r of rows) out.set(r.customer_id, r as unknown as Record<string, unknown>);
   return out;
@@ -197,6 +216,26 @@ function emptyEvidence(): CustomerEvidence {
   };
 }
 
+/** Message events read only from the engagement window on. */
+const WINDOWED_MESSAGE_TYPES = MESSAGE_EVENT_TYPES.filter((t) => !RARE_MESSAGE_TYPES.includes(t));
+/** Events read whenever they happened, with their text. */
+const TEXT_READ_TYPES = [...TEXT_EVENT_TYPES, ...COMPETITOR_EVENT_TYPES, ...RARE_MESSAGE_TYPES];
+
+export interface EvidenceOptions {
+  /** The engagement window's first day: sent/open/click/DM/SMS events before it are not read. */
+  messagesFrom?: string | null;
+  /**
+   * The customer_ids are a part of this range (inclusive): every read is one range scan of the
+   * (customer_id, …) indexes instead of a lookup per id, and other customers' rows are skipped.
+   */
+  range?: { from: string; to: string };
+  /**
+   * The only products and categories purchases are matched against (those the business
+   * changes name): purchases of others are not read, and with none named nothing is.
+   */
+  goods?: { products: readonly string[]; categories: readonly string[] };
+}
+
 /**
  * The evidence of a batch of customers, as known on `asOf` (nothing dated later).
  * Sent/open/click/DM/SMS events are read from `messagesFrom` on (the engagement window of the
@@ -207,65 +246,76 @@ export async function customerEvidence(
   storage: Storage,
   customerIds: readonly string[],
   asOf: string,
-  options: { messagesFrom?: string | null } = {},
+  options: EvidenceOptions = {},
 ): Promise<Map<string, CustomerEvidence>> {
   const out = new Map<string, CustomerEvidence>();
   if (customerIds.length === 0) return out;
   const ids = [...customerIds];
   for (const id of ids) out.set(id, emptyEvidence());
-  const get = (id: string) => out.get(id) as CustomerEvidence;
   const next = addDays(asOf, 1);
   const usageStart = addDays(asOf, -29);
   const messageFloor = options.messagesFrom ?? '0000-01-01';
   const db = storage.db;
+  const { range, goods } = options;
+  const customerIn = (column: string) =>
+    range
+      ? sql<boolean>`${sql.ref(column)} >= ${range.from} and ${sql.ref(column)} <= ${range.to}`
+      : sql<boolean>`${sql.ref(column)} in (${sql.join(ids)})`;
+  const ofCustomers = customerIn('customer_id');
 
-  const bought = await db
-    .selectFrom('orders')
-    .select(['customer_id', 'product', 'category'])
-    .distinct()
-    .where('customer_id', 'in', ids)
-    .where('ordered_at', '<', next)
-    .where('is_refund', '=', 0)
-    .execute();
-  for (const r of bought) {
-    const e = get(r.customer_id);
-    if (r.product && !e.products.includes(r.product)) e.products.push(r.product);
-    if (r.category && !e.categories.includes(r.category)) e.categories.push(r.category);
+  if (!goods || goods.products.length > 0 || goods.categories.length > 0) {
+    const named = goods
+      ? sql`and (product in (${sql.join(goods.products.length > 0 ? [...goods.products] : [null])})
+          or category in (${sql.join(goods.categories.length > 0 ? [...goods.categories] : [null])}))`
+      : sql``;
+    const bought = await sql<{ customer_id: string; product: string | null; category: string | null }>`
+      select distinct customer_id, product, category from orders
+      where ${ofCustomers} and ordered_at < ${next} and is_refund = 0 ${named}`.execute(db);
+    for (const r of bought.rows) {
+      const e = out.get(r.customer_id);
+      if (!e) continue;
+      if (r.product && !e.products.includes(r.product)) e.products.push(r.product);
+      if (r.category && !e.categories.includes(r.category)) e.categories.push(r.category);
+    }
   }
 
-  const events = await db
-    .selectFrom('events')
-    .select(['customer_id', 'type', 'occurred_at', 'text', 'properties'])
-    .where('customer_id', 'in', ids)
-    .where('occurred_at', '<', next)
-    .where((eb) =>
-      eb.or([
-        eb('type', 'in', [...TEXT_EVENT_TYPES, ...COMPETITOR_EVENT_TYPES]),
-        eb('type', 'in', RARE_MESSAGE_TYPES),
-        eb.and([eb('type', 'in', MESSAGE_EVENT_TYPES), eb('occurred_at', '>=', messageFloor)]),
-      ]),
-    )
-    .orderBy('customer_id')
-    .orderBy('occurred_at')
-    .execute();
-  for (const r of events) {
-    const e = get(r.customer_id);
+  // The frequent message events from the index alone (no text to read); texts, competitor
+  // events, bounces and unsubscribes in a second, small read. Both oldest first per customer.
+  const messages = await sql<EventRow>`
+    select customer_id, type, occurred_at, null as text, null as properties from events
+    where ${ofCustomers} and type in (${sql.join(WINDOWED_MESSAGE_TYPES)})
+      and occurred_at >= ${messageFloor} and occurred_at < ${next}
+    order by customer_id, occurred_at`.execute(db);
+  for (const r of messages.rows) out.get(r.customer_id)?.messageEvents.push(r);
+  const texts = await sql<EventRow>`
+    select customer_id, type, occurred_at, text, properties from events
+    where ${ofCustomers} and type in (${sql.join(TEXT_READ_TYPES)}) and occurred_at < ${next}
+    order by customer_id, occurred_at`.execute(db);
+  const merged = new Set<CustomerEvidence>();
+  for (const r of texts.rows) {
+    const e = out.get(r.customer_id);
+    if (!e) continue;
     if (COMPETITOR_EVENT_TYPES.includes(r.type)) e.competitorEvents.push(r);
     else if (MESSAGE_EVENT_TYPES.includes(r.type)) {
       e.messageEvents.push(r);
+      merged.add(e);
       if (r.type === 'unsubscribe' && r.text !== null && r.text.trim() !== '') e.textEvents.push(r);
     } else if (r.text !== null && r.text.trim() !== '') e.textEvents.push(r);
   }
+  for (const e of merged)
+    e.messageEvents.sort((x, y) =>
+      x.occurred_at < y.occurred_at ? -1 : x.occurred_at > y.occurred_at ? 1 : 0,
+    );
 
   const contacts = await db
     .selectFrom('contacts')
     .select(['customer_id', 'status', 'updated_at', 'role', 'name'])
-    .where('customer_id', 'in', ids)
+    .where(ofCustomers)
     .execute();
   for (const c of contacts) {
     // A "left" set after as-of is not known yet on that day.
     const isLeft = c.status === 'left' && (c.updated_at === null || c.updated_at < next);
-    get(c.customer_id).contacts.push({
+    out.get(c.customer_id)?.contacts.push({
       status: isLeft ? 'left' : 'active',
       day: c.updated_at === null ? null : c.updated_at.slice(0, 10),
       role: c.role,
@@ -276,14 +326,15 @@ export async function customerEvidence(
   const cancels = await db
     .selectFrom('subscriptions')
     .select(['customer_id', 'ended_at', 'cancel_reason'])
-    .where('customer_id', 'in', ids)
+    .where(ofCustomers)
     .where('ended_at', '<', next)
     .where('cancel_reason', 'is not', null)
     .orderBy('ended_at')
     .execute();
   for (const s of cancels) {
     if (s.ended_at && s.cancel_reason && s.cancel_reason.trim() !== '') {
-      get(s.customer_id).subscriptionCancel = { day: s.ended_at.slice(0, 10), reason: s.cancel_reason };
+      const e = out.get(s.customer_id);
+      if (e) e.subscriptionCancel = { day: s.ended_at.slice(0, 10), reason: s.cancel_reason };
     }
   }
 
@@ -298,33 +349,37 @@ export async function customerEvidence(
       sum(case when occurred_at < ${usageStart} then coalesce(value, 0) else 0 end) as before,
       min(case when occurred_at < ${usageStart} then occurred_at end) as first_before
     from events
-    where customer_id in (${sql.join(ids)}) and type = 'usage' and occurred_at < ${next}
+    where ${ofCustomers} and type = 'usage' and occurred_at < ${next}
     group by customer_id`.execute(db);
   for (const u of usage.rows) {
-    get(u.customer_id).usage = {
-      last30: Number(u.last30 ?? 0),
-      before: Number(u.before ?? 0),
-      firstBefore: u.first_before === null ? null : u.first_before.slice(0, 10),
-    };
+    const e = out.get(u.customer_id);
+    if (e)
+      e.usage = {
+        last30: Number(u.last30 ?? 0),
+        before: Number(u.before ?? 0),
+        firstBefore: u.first_before === null ? null : u.first_before.slice(0, 10),
+      };
   }
 
   const overrides = await db
     .selectFrom('reason_overrides as o')
     .leftJoin('users as u', 'u.id', 'o.user_id')
     .select(['o.id', 'o.customer_id', 'o.category', 'o.note', 'o.created_at', 'o.user_id', 'u.display_name'])
-    .where('o.customer_id', 'in', ids)
+    .where(customerIn('o.customer_id'))
     .where('o.created_at', '<', next)
     .orderBy('o.created_at')
     .orderBy('o.id')
     .execute();
   for (const o of overrides) {
     // The newest wins (rows come oldest first).
-    get(o.customer_id).override = {
-      category: o.category,
-      note: o.note,
-      by: o.display_name ?? `user ${o.user_id}`,
-      at: o.created_at,
-    };
+    const e = out.get(o.customer_id);
+    if (e)
+      e.override = {
+        category: o.category,
+        note: o.note,
+        by: o.display_name ?? `user ${o.user_id}`,
+        at: o.created_at,
+      };
   }
   return out;
 }

@@ -3,7 +3,9 @@
  * real server and a real SQLite file holding two analysis runs (test/dashboardFixture.ts).
  */
 import type { Browser, Page } from 'playwright-core';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { breakdownText, DEFAULT_SCORING_CONFIG, scoreCustomer } from '../../src/core/prioritise/index.js';
 import { seedDashboardRuns } from '../dashboardFixture.js';
 import { USERS } from '../serverFixture.js';
 import { type Harness, launchChromium, signIn, startHarness } from './browserHarness.js';
@@ -147,6 +149,40 @@ describe('dashboard and reasons report in Chromium', () => {
     await row.getByRole('link', { name: '有限会社さくら食品' }).click();
     await page.getByRole('heading', { name: /有限会社さくら食品/ }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/customers/C002');
+    await page.context().close();
+  });
+
+  it("shows on a customer's page how their score was made, criterion by criterion", async () => {
+    const score = scoreCustomer(
+      {
+        totalSpendYen: 360_945,
+        daysSinceLastPurchase: 704,
+        reason: { category: 'environment', confidence: 0.7 },
+        competitorUse: 'none',
+        emails: { sent: 4, opened: 1 },
+      },
+      DEFAULT_SCORING_CONFIG,
+    );
+    await sql`update customer_state set score = ${score.total}, rank = ${score.rank},
+      score_breakdown = ${breakdownText(score.breakdown)} where customer_id = 'C003'`.execute(
+      harness.storage.db,
+    );
+    const page = await signInAs('marketer');
+    await page.goto(`${harness.url}/customers/C003`);
+    const table = page.getByTestId('score-breakdown');
+    await table.waitFor();
+    const rows = (await table.locator('tbody tr').allInnerTexts()).map((r) => r.split('\t'));
+    expect(rows.map((r) => r[0])).toEqual([
+      '過去の取引額',
+      '休眠期間',
+      '休眠理由の解決可能性',
+      '競合の利用状況',
+      '地理的な近さ',
+      'デジタルでの反応',
+    ]);
+    expect(rows.map((r) => r[1])).toEqual(['￥360,945', '704日', '環境の変化', '利用なし', '—', '25%']);
+    const total = await table.locator('tfoot').innerText();
+    expect(total).toBe(`合計\t${score.total}`);
     await page.context().close();
   });
 

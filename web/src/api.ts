@@ -149,8 +149,18 @@ export interface Customer360 {
   events: CustomerEvent[];
   reasonOverrides: ReasonOverride[];
   analysis: Record<string, unknown> | null;
+  /** The score per criterion behind the rank (null until the customer is scored). */
+  scoreBreakdown: ScoreBreakdownEntry[] | null;
   statusHistory: Record<string, unknown>[];
   analysisAvailable: boolean;
+}
+
+export interface ScoreBreakdownEntry {
+  criterion: string;
+  value: number | string | null;
+  points: number;
+  weight: number;
+  weighted: number;
 }
 
 export interface ImportSummary {
@@ -577,10 +587,7 @@ export const api = {
   runJourneys: () => request<RunnerResult>('POST', '/api/journeys/run', {}),
   templates: () => request<{ templates: TemplateSummary[] }>('GET', '/api/templates'),
   template: (id: string, locale: string) =>
-    request<TemplateDetail>(
-      'GET',
-      `/api/templates/${encodeURIComponent(id)}/${encodeURIComponent(locale)}`,
-    ),
+    request<TemplateDetail>('GET', `/api/templates/${encodeURIComponent(id)}/${encodeURIComponent(locale)}`),
   saveTemplate: (template: MessageTemplate) =>
     request<TemplateDetail>(
       'PUT',

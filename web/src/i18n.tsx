@@ -197,6 +197,21 @@ const ja = {
   'customer.timeline.refund': '返品',
   'customer.analysis': '分析結果',
   'customer.analysis.none': 'この顧客の分析結果はまだありません。',
+  'customer.scoreBreakdown': 'スコアの内訳',
+  'customer.scoreBreakdown.criterion': '評価項目',
+  'customer.scoreBreakdown.value': '根拠',
+  'customer.scoreBreakdown.points': '点数（10点満点）',
+  'customer.scoreBreakdown.weight': '重み',
+  'customer.scoreBreakdown.weighted': '加重点',
+  'customer.scoreBreakdown.total': '合計',
+  'customer.scoreBreakdown.days': '{days}日',
+  'customer.scoreBreakdown.km': '約{km} km',
+  'competitorUse.none': '利用なし',
+  'competitorUse.unknown': '不明',
+  'competitorUse.considering': '検討中',
+  'competitorUse.mentioned': '言及あり',
+  'competitorUse.switched': '乗り換え済み',
+  'competitorUse.long_contract': '長期契約中',
   'customer.statusHistory': 'ステータスの履歴',
   'customer.reason': '休眠理由',
   'customer.reason.inferred': '推定された理由',
@@ -779,7 +794,8 @@ const en: Record<MessageKey, string> = {
   'kpi.by.segment': 'By segment',
   'kpi.by.rank': 'By rank',
   'kpi.empty': 'No message sent and no call or visit logged yet.',
-  'kpi.held': '{count} customers with only held messages (no transport configured) are not counted as approached.',
+  'kpi.held':
+    '{count} customers with only held messages (no transport configured) are not counted as approached.',
   'kpi.group': 'Group',
   'kpi.total': 'Total',
   'kpi.approached': 'Approached',
@@ -893,6 +909,21 @@ const en: Record<MessageKey, string> = {
   'customer.timeline.refund': 'Refund',
   'customer.analysis': 'Analysis',
   'customer.analysis.none': 'No analysis for this customer yet.',
+  'customer.scoreBreakdown': 'Score breakdown',
+  'customer.scoreBreakdown.criterion': 'Criterion',
+  'customer.scoreBreakdown.value': 'Based on',
+  'customer.scoreBreakdown.points': 'Points (of 10)',
+  'customer.scoreBreakdown.weight': 'Weight',
+  'customer.scoreBreakdown.weighted': 'Weighted',
+  'customer.scoreBreakdown.total': 'Total',
+  'customer.scoreBreakdown.days': '{days} days',
+  'customer.scoreBreakdown.km': '≈ {km} km',
+  'competitorUse.none': 'None',
+  'competitorUse.unknown': 'Unknown',
+  'competitorUse.considering': 'Considering',
+  'competitorUse.mentioned': 'Mentioned',
+  'competitorUse.switched': 'Switched',
+  'competitorUse.long_contract': 'Long contract',
   'customer.statusHistory': 'Status history',
   'customer.reason': 'Why they went quiet',
   'customer.reason.inferred': 'Inferred reason',
@@ -1097,7 +1128,7 @@ const en: Record<MessageKey, string> = {
   'channels.error.consent': 'Not possible here (visits have no consent column)',
   'channels.reset': 'Back to defaults',
   'channels.note.law':
-    "Japanese law on commercial email (特定電子メール法) makes marketing email and SMS opt-in. Customers marked do-not-contact get no channel, whatever these settings say.",
+    'Japanese law on commercial email (特定電子メール法) makes marketing email and SMS opt-in. Customers marked do-not-contact get no channel, whatever these settings say.',
   'channels.note.visit':
     "The default visit cost of ¥20,000 is three hours of a rep's ¥40,000 day (¥15,000) plus travel and expenses (¥5,000).",
   'criterion.past_value': 'Past transaction value',
@@ -1409,7 +1440,15 @@ interface I18n {
   t: Translate;
   /** A label for a code from the data (status, reason, role), falling back to the code. */
   label(
-    prefix: 'status' | 'reason' | 'role' | 'import.kind' | 'import.status' | 'metric',
+    prefix:
+      | 'status'
+      | 'reason'
+      | 'role'
+      | 'import.kind'
+      | 'import.status'
+      | 'metric'
+      | 'criterion'
+      | 'competitorUse',
     code: string | null | undefined,
   ): string;
 }

@@ -148,7 +148,7 @@ function yen(value: number): string {
 export function renderSummary(s: AnalysisSummary, outDir?: string): string {
   const lines: string[] = [];
   lines.push(
-    `Analysis as of ${s.as_of} (run ${s.run_id}): ${s.customers.toLocaleString('en')} customers in ${s.seconds} s (aggregate ${s.phase_seconds.aggregate} s, fit ${s.phase_seconds.fit} s, decide and write ${s.phase_seconds.decide} s)`,
+    `Analysis as of ${s.as_of} (run ${s.run_id}): ${s.customers.toLocaleString('en')} customers in ${s.seconds} s (aggregate ${s.phase_seconds.aggregate} s, fit ${s.phase_seconds.fit} s, decide and write ${s.phase_seconds.decide} s, storing ${s.phase_seconds.write} s, indexes and commit ${s.phase_seconds.index} s)`,
   );
   if (s.previous_run) lines.push(`Compared with run ${s.previous_run.run_id} as of ${s.previous_run.as_of}`);
   lines.push('');

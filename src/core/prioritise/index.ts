@@ -106,3 +106,4 @@ export {
   scoreCustomer,
   scoreFromPoints,
 } from './scoringModel.js';
+export { type BreakdownEntry, breakdownText, parseBreakdown } from './scoreBreakdown.js';

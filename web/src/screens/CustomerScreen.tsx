@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { ApiError, api, type Customer360, type User } from '../api';
+import { ApiError, api, type Customer360, type ScoreBreakdownEntry, type User } from '../api';
 import { BarChart } from '../components/BarChart';
 import { ReasonPanel } from '../components/ReasonPanel';
 import { Timeline } from '../components/Timeline';
@@ -111,6 +111,7 @@ export function CustomerScreen({ id, user }: { id: string; user: User }) {
           ) : (
             <p className="muted">{t('customer.analysis.none')}</p>
           )}
+          {view.scoreBreakdown && <ScoreBreakdown entries={view.scoreBreakdown} />}
           {view.statusHistory.length > 0 && (
             <>
               <h3>{t('customer.statusHistory')}</h3>
@@ -180,6 +181,63 @@ export function CustomerScreen({ id, user }: { id: string; user: User }) {
       </section>
       <Timeline orders={view.orders} events={view.events} />
     </div>
+  );
+}
+
+/** The points per criterion behind the score and rank, with what each was based on. */
+function ScoreBreakdown({ entries }: { entries: ScoreBreakdownEntry[] }) {
+  const { t, label } = useI18n();
+  const basis = (e: ScoreBreakdownEntry): string => {
+    if (e.value === null) return '—';
+    switch (e.criterion) {
+      case 'past_value':
+        return formatYen(Number(e.value));
+      case 'dormancy_length':
+        return t('customer.scoreBreakdown.days', { days: Number(e.value).toLocaleString() });
+      case 'reason_solvability':
+        return label('reason', String(e.value));
+      case 'competitor_use':
+        return label('competitorUse', String(e.value));
+      case 'geographic_proximity':
+        return t('customer.scoreBreakdown.km', { km: Number(e.value).toLocaleString() });
+      case 'digital_responsiveness':
+        return formatPercent(Number(e.value));
+      default:
+        return String(e.value);
+    }
+  };
+  return (
+    <>
+      <h3>{t('customer.scoreBreakdown')}</h3>
+      <table className="table" data-testid="score-breakdown">
+        <thead>
+          <tr>
+            <th>{t('customer.scoreBreakdown.criterion')}</th>
+            <th>{t('customer.scoreBreakdown.value')}</th>
+            <th className="num">{t('customer.scoreBreakdown.points')}</th>
+            <th className="num">{t('customer.scoreBreakdown.weight')}</th>
+            <th className="num">{t('customer.scoreBreakdown.weighted')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((e) => (
+            <tr key={e.criterion}>
+              <td>{label('criterion', e.criterion)}</td>
+              <td>{basis(e)}</td>
+              <td className="num">{e.points}</td>
+              <td className="num">{e.weight}</td>
+              <td className="num">{e.weighted}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <td colSpan={4}>{t('customer.scoreBreakdown.total')}</td>
+            <td className="num">{entries.reduce((sum, e) => sum + e.weighted, 0)}</td>
+          </tr>
+        </tfoot>
+      </table>
+    </>
   );
 }
 
