@@ -9,9 +9,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureSyntheticDatabase } from '../../bench/syntheticAnalysisData.js';
 import { sampleEpisodes } from '../core/prioritise/pastEpisodes.js';
+import { addDays } from '../core/detect/isoDays.js';
+import { chunkAggregates } from '../storage/detectionQueries.js';
 import { openStorage, type Storage } from '../storage/index.js';
 import { pastDormantEpisodes } from '../storage/reactivationHistory.js';
-import { chunkEpisodes, mergeEpisodes } from './pastEpisodeChunks.js';
+import { chunkEpisodes, episodeReads, episodesFromRows, mergeEpisodes } from './pastEpisodeChunks.js';
 
 const AS_OF = '2026-03-31';
 let dir: string;
@@ -60,6 +62,35 @@ describe('chunked past dormant episodes', () => {
       expect(thinned.episodes.length).toBeGreaterThan(max / 2);
       expect(thinned.episodes).toEqual(sampled.sample);
       expect(thinned.available).toBe(sampled.available);
+    },
+  );
+
+  it.each([[['C0000500']], [['C0000001', 'C0000377', 'C0000900', 'C0001499']]])(
+    "come out the same from the workers' one scan of a chunk's orders (chunk starts %j)",
+    async (starts) => {
+      const expected = await pastDormantEpisodes(storage, AS_OF);
+      const first = storage.sqlite?.prepare('SELECT min(customer_id) FROM customers').pluck().get() as string;
+      const chunkStarts = [first, ...starts];
+      const { spendBefore, until } = episodeReads(AS_OF);
+      // The aggregation reads orders before the day after as-of: the episodes' horizon too.
+      expect(until).toBe(addDays(AS_OF, 1));
+      const parts = [];
+      for (let i = 0; i < chunkStarts.length; i++) {
+        const { episodeRows } = await chunkAggregates(
+          storage,
+          AS_OF,
+          {
+            from: chunkStarts[i] as string,
+            to: chunkStarts[i + 1] ?? null,
+            ordersFrom: i === 0 ? null : (chunkStarts[i] as string),
+          },
+          spendBefore,
+        );
+        parts.push(episodesFromRows(AS_OF, episodeRows));
+      }
+      const merged = mergeEpisodes(AS_OF, parts);
+      expect(merged.snapshots).toEqual(expected.snapshots);
+      expect(merged.episodes).toEqual(expected.episodes);
     },
   );
 

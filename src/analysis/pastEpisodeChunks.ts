@@ -17,7 +17,7 @@ import {
   snapshotDays,
   trainingStride,
 } from '../core/prioritise/pastEpisodes.js';
-import { episodeOrderRows } from '../storage/detectionQueries.js';
+import { type EpisodeOrderRow, episodeOrderRows } from '../storage/detectionQueries.js';
 import type { Storage } from '../storage/index.js';
 
 /** Every snapshot day snapshotDays can return for this as-of, newest first. */
@@ -44,11 +44,27 @@ export async function chunkEpisodes(
   from: string | null,
   to: string | null,
 ): Promise<PackedEpisodes> {
+  const { until, spendBefore } = episodeReads(asOf);
+  return episodesFromRows(asOf, await episodeOrderRows(storage, until, spendBefore, from, to));
+}
+
+/**
+ * What the episodes read from the orders: purchases before `until` — the newest snapshot's
+ * horizon ends latest, the day after as-of — and the spend before each candidate snapshot day.
+ */
+export function episodeReads(asOf: string): { until: string; spendBefore: string[] } {
+  const days = candidateSnapshotDays(asOf);
+  return {
+    until: addDays(days[0] as string, HORIZON_DAYS + 1),
+    spendBefore: days.map((d) => addDays(d, 1)),
+  };
+}
+
+/** The episodes of every candidate day from a chunk's order rows (episodeOrderRows' shape). */
+export function episodesFromRows(asOf: string, rows: readonly EpisodeOrderRow[]): PackedEpisodes {
   const days = candidateSnapshotDays(asOf);
   const nexts = days.map((d) => addDays(d, 1));
   const horizonNexts = days.map((d) => addDays(d, HORIZON_DAYS + 1));
-  // The newest snapshot's horizon ends latest: nothing after it is read.
-  const rows = await episodeOrderRows(storage, horizonNexts[0] as string, nexts, from, to);
   let firstDay: string | null = null;
   let names: string[] = [];
   const lists: number[][] = days.map(() => []);

@@ -187,18 +187,23 @@ const CANDIDATE_CUSTOMER_COLUMNS = [
  * for candidate rows built before their customer_state row is stored (analysis workers): one
  * range read of the primary key, the columns diagnosisCandidates reads from `customers`.
  */
+export type CandidateCustomer = Pick<
+  DiagnosisCandidateRow,
+  Exclude<(typeof CANDIDATE_CUSTOMER_COLUMNS)[number], 'customer_id'>
+> & { customer_id: string };
+
 export async function candidateCustomers(
   storage: Storage,
   range: { from: string; to: string },
-): Promise<Map<string, Record<string, unknown>>> {
-  const out = new Map<string, Record<string, unknown>>();
+): Promise<Map<string, CandidateCustomer>> {
+  const out = new Map<string, CandidateCustomer>();
   const rows = await storage.db
     .selectFrom('customers')
     .select([...CANDIDATE_CUSTOMER_COLUMNS])
     .where('customer_id', '>=', range.from)
     .where('customer_id', '<=', range.to)
     .execute();
-  for (const r of rows) out.set(r.customer_id, r as unknown as Record<string, unknown>);
+  for (const r of rows) out.set(r.customer_id, r as CandidateCustomer);
   return out;
 }
 
