@@ -39,6 +39,25 @@ describe('purchaseCycle', () => {
 });
 
 describe('median and interval stats', () => {
+  it('gives the median of short and long lists alike, leaving the list as it was', () => {
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed;
+    };
+    for (let n = 1; n <= 120; n++) {
+      const values = Array.from({ length: n }, () => (next() % 400) - 20);
+      const copy = [...values];
+      const sorted = [...values].sort((a, b) => a - b);
+      const expected =
+        n % 2 === 1
+          ? (sorted[n >> 1] as number)
+          : ((sorted[(n >> 1) - 1] as number) + (sorted[n >> 1] as number)) / 2;
+      expect(median(values)).toBe(expected);
+      expect(values).toEqual(copy);
+    }
+  });
+
   it('takes the middle of an odd list and the mean of the two middles of an even one', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);

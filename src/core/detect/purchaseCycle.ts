@@ -26,14 +26,29 @@ export interface PurchaseCycle {
 
 /** Median of a list of numbers (null when empty). `median([3, 1, 2])` → 2. */
 export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  // A typed array sorts numerically without a comparator call per comparison.
-  const sorted = Float64Array.from(values).sort();
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  const n = values.length;
+  if (n === 0) return null;
+  // Called for every customer's handful of intervals, several times per analysis: a short list
+  // is sorted by insertion in a reused buffer (a new typed array per call cost more than the
+  // sort); a long one as a typed array, numerically without a comparator call per comparison.
+  let sorted: Float64Array;
+  if (n <= SHORT_LIST) {
+    sorted = shortList;
+    for (let i = 0; i < n; i++) {
+      const v = values[i] as number;
+      let j = i - 1;
+      while (j >= 0 && (sorted[j] as number) > v) {
+        sorted[j + 1] = sorted[j] as number;
+        j--;
+      }
+      sorted[j + 1] = v;
+    }
+  } else sorted = Float64Array.from(values).sort();
+  const mid = n >> 1;
+  return n % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
+const SHORT_LIST = 48;
+const shortList = new Float64Array(SHORT_LIST);
 
 /** Mean and standard deviation of the intervals (population spread). */
 export function intervalStats(intervals: readonly number[]): { mean: number | null; spread: number | null } {

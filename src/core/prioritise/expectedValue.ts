@@ -7,6 +7,7 @@
  */
 import { daysBetween } from '../detect/isoDays.js';
 import { DEFAULT_GROSS_MARGIN_RATE } from './defaults.js';
+import { yenText } from '../yenText.js';
 
 export interface ValueHistory {
   totalSpendYen: number;
@@ -29,7 +30,6 @@ export interface YearlyValue {
 }
 
 const DAYS_PER_YEAR = 365.25;
-const yen = (n: number) => `¥${Math.round(n).toLocaleString('en-US')}`;
 
 /**
  * The customer's average yearly spend over the span they bought in (at least one year, so a single
@@ -61,7 +61,7 @@ export function expectedYearlyValue(
     marginRate,
     marginSource: hasOrderMargin ? 'orders' : 'default',
     yearlyGrossProfitYen,
-    explanation: `${yen(yearlySpendYen)} a year${given != null ? '' : ` over ${years.toFixed(1)} year(s)`} × ${Math.round(marginRate * 100)} % margin (${hasOrderMargin ? 'from orders' : 'default rate'})`,
+    explanation: `${yenText(yearlySpendYen)} a year${given != null ? '' : ` over ${years.toFixed(1)} year(s)`} × ${Math.round(marginRate * 100)} % margin (${hasOrderMargin ? 'from orders' : 'default rate'})`,
   };
 }
 
@@ -93,6 +93,6 @@ export function expectedValue(input: {
     valueYen,
     costYen,
     expectedValueYen,
-    explanation: `${(probability * 100).toFixed(1)} % × ${yen(valueYen)} − ${yen(costYen)} = ${yen(expectedValueYen)}`,
+    explanation: `${(probability * 100).toFixed(1)} % × ${yenText(valueYen)} − ${yenText(costYen)} = ${yenText(expectedValueYen)}`,
   };
 }

@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { REASON_CATEGORIES, type ReasonCategory, type ReasonResult } from '../diagnose/index.js';
 import { type Rank, SEED_RANK_CUTOFFS, SEED_WEIGHTS } from './defaults.js';
 import { type Place, placeDistance } from './geography.js';
+import { yenText } from '../yenText.js';
 
 export const CRITERIA = [
   'past_value',
@@ -275,7 +276,6 @@ export interface CustomerScore {
   breakdown: CriterionScore[];
 }
 
-const yen = (n: number) => `¥${Math.round(n).toLocaleString('en-US')}`;
 const pct = (r: number) => `${Math.round(r * 100)} %`;
 
 function bandAtLeast<T extends { points: number }>(
@@ -313,7 +313,7 @@ function pastValue(input: ScoreInput, config: ScoringConfig): Scored {
   return {
     value: amount,
     points: band.points,
-    explanation: `${label} ${yen(amount)} (band ≥ ${yen(band.min_yen)})`,
+    explanation: `${label} ${yenText(amount)} (band ≥ ${yenText(band.min_yen)})`,
   };
 }
 
