@@ -74,6 +74,8 @@ describe('dashboard and reasons report in Chromium', () => {
       .click();
     await page.getByRole('heading', { name: '新たに休眠した顧客' }).waitFor();
     const rows = page.locator('[data-testid=newly-dormant-table] tbody tr');
+    // The heading shows before the list's rows arrive: wait for them.
+    await rows.first().waitFor();
     expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-customer-id')))).toEqual([
       'C001',
       'C002',
