@@ -63,21 +63,22 @@ export function episodeReads(asOf: string): { until: string; spendBefore: string
 /** The episodes of every candidate day from a chunk's order rows (episodeOrderRows' shape). */
 export function episodesFromRows(asOf: string, rows: readonly EpisodeOrderRow[]): PackedEpisodes {
   const days = candidateSnapshotDays(asOf);
-  const nexts = days.map((d) => addDays(d, 1));
+  const nexts = episodeReads(asOf).spendBefore;
   const horizonNexts = days.map((d) => addDays(d, HORIZON_DAYS + 1));
   let firstDay: string | null = null;
   let names: string[] = [];
   const lists: number[][] = days.map(() => []);
   for (const r of rows) {
-    const first = r.first_at.slice(0, 10);
-    if (firstDay === null || first < firstDay) firstDay = first;
-    let purchaseDays = r.days === null ? [] : r.days.split(',');
+    if (r.days === null) continue;
+    let purchaseDays = r.days.split(',');
     for (let i = 1; i < purchaseDays.length; i++) {
       if ((purchaseDays[i] as string) < (purchaseDays[i - 1] as string)) {
         purchaseDays = purchaseDays.sort();
         break;
       }
     }
+    const first = purchaseDays[0] as string;
+    if (firstDay === null || first < firstDay) firstDay = first;
     for (let k = 0; k < days.length; k++) {
       const next = nexts[k] as string;
       const horizonNext = horizonNexts[k] as string;

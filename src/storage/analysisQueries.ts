@@ -362,57 +362,53 @@ function sqliteWriter(
       () => '(?, ?, ?, NULL, ?)',
     ).join(', ')}`,
   );
+  const writeValues = (values: unknown[][], previousStatus: (string | null)[]) => {
+    // Whole groups of rows per statement: one call into SQLite per ROWS_PER_STATEMENT rows.
+    const whole = values.length - (values.length % ROWS_PER_STATEMENT);
+    const stateParams: unknown[] = [];
+    const resultParams: unknown[] = [];
+    for (let i = 0; i < whole; i += ROWS_PER_STATEMENT) {
+      stateParams.length = 0;
+      resultParams.length = 0;
+      for (let k = i; k < i + ROWS_PER_STATEMENT; k++) {
+        const v = values[k] as unknown[];
+        for (const x of v) stateParams.push(x);
+        for (const index of RUN_RESULT_INDEXES) resultParams.push(v[index]);
+      }
+      insertStateMany.run(stateParams);
+      insertResultMany.run(resultParams);
+    }
+    for (let k = whole; k < values.length; k++) {
+      const v = values[k] as unknown[];
+      insertState.run(v);
+      insertResult.run(RUN_RESULT_INDEXES.map((i) => v[i]));
+    }
+    if (!writeHistory) return;
+    const idAt = STATE_INDEX.customer_id;
+    const statusAt = STATE_INDEX.status;
+    const opened: unknown[] = [];
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k] as unknown[];
+      const prev = previousStatus[k] ?? null;
+      if (prev !== null && prev === v[statusAt]) continue;
+      if (prev !== null) closeHistory.run(asOf, v[idAt]);
+      opened.push(v[idAt], v[statusAt], asOf, runId);
+      if (opened.length === ROWS_PER_STATEMENT * 4) {
+        openHistoryMany.run(opened);
+        opened.length = 0;
+      }
+    }
+    for (let i = 0; i < opened.length; i += 4) openHistory.run(opened.slice(i, i + 4));
+  };
   return {
     async write(rows, previous) {
-      for (const r of rows) {
-        insertState.run(STATE_COLUMNS.map((c) => r[c]));
-        insertResult.run(runResult(r));
-      }
-      if (!writeHistory) return;
-      for (const r of historyChanges(rows, previous)) {
-        if (previous.has(r.customer_id)) closeHistory.run(asOf, r.customer_id);
-        openHistory.run(r.customer_id, r.status, asOf, runId);
-      }
+      writeValues(
+        rows.map(stateValues),
+        rows.map((r) => previous.get(r.customer_id)?.status ?? null),
+      );
     },
     async writeValues(values, previousStatus) {
-      // Whole groups of rows per statement: one call into SQLite per ROWS_PER_STATEMENT rows.
-      const whole = values.length - (values.length % ROWS_PER_STATEMENT);
-      const stateParams: unknown[] = [];
-      const resultParams: unknown[] = [];
-      for (let i = 0; i < whole; i += ROWS_PER_STATEMENT) {
-        stateParams.length = 0;
-        resultParams.length = 0;
-        for (let k = i; k < i + ROWS_PER_STATEMENT; k++) {
-          const v = values[k] as unknown[];
-          for (const x of v) stateParams.push(x);
-          for (const index of RUN_RESULT_INDEXES) resultParams.push(v[index]);
-        }
-        insertStateMany.run(stateParams);
-        insertResultMany.run(resultParams);
-      }
-      for (let k = whole; k < values.length; k++) {
-        const v = values[k] as unknown[];
-        insertState.run(v);
-        insertResult.run(RUN_RESULT_INDEXES.map((i) => v[i]));
-      }
-      if (!writeHistory) return;
-      const idAt = STATE_INDEX.customer_id;
-      const statusAt = STATE_INDEX.status;
-      const opened: unknown[] = [];
-      const open = (many: boolean) => {
-        if (many) openHistoryMany.run(opened);
-        else for (let i = 0; i < opened.length; i += 4) openHistory.run(opened.slice(i, i + 4));
-        opened.length = 0;
-      };
-      for (let k = 0; k < values.length; k++) {
-        const v = values[k] as unknown[];
-        const prev = previousStatus[k] ?? null;
-        if (prev !== null && prev === v[statusAt]) continue;
-        if (prev !== null) closeHistory.run(asOf, v[idAt]);
-        opened.push(v[idAt], v[statusAt], asOf, runId);
-        if (opened.length === ROWS_PER_STATEMENT * 4) open(true);
-      }
-      open(false);
+      writeValues(values, previousStatus);
     },
     async commit() {
       for (const index of indexes) db.exec(index.sql);

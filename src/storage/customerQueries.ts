@@ -8,12 +8,12 @@
  * after the analysis has run.
  */
 import { type Kysely, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import { parseBreakdown } from '../core/prioritise/scoreBreakdown.js';
 import type { SegmentFilter } from '../core/prioritise/segmentFilter.js';
 import { nameSearchCondition, shortSearchUsesIndex } from './customerSearch.js';
 import type { Database } from './schema.js';
 import { segmentQuery } from './segmentQueries.js';
 import type { Storage } from './storage.js';
-import { parseBreakdown } from '../core/prioritise/scoreBreakdown.js';
 
 /** null: every customer. ownerKey: only customers whose `owner` equals it (null owns nothing). */
 export type CustomerScope = { ownerKey: string | null } | null;

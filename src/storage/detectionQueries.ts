@@ -209,7 +209,6 @@ async function aggregateBatch(
         if (span && r.days !== null) {
           episodeRows.push({
             customer_id: r.customer_id,
-            first_at: firstDay(r.days),
             days: r.days,
             spend: span.spendBefore.map((_, k) => r[`spend${k}`] as number | string | null),
           });
@@ -293,16 +292,6 @@ async function aggregateBatch(
   return { aggregates: out, episodeRows };
 }
 
-/** The earliest day of a comma-separated list of days (in order on SQLite, perhaps not elsewhere). */
-function firstDay(days: string): string {
-  let first = days.slice(0, 10);
-  for (let i = 11; i < days.length; i += 11) {
-    const day = days.slice(i, i + 10);
-    if (day < first) first = day;
-  }
-  return first;
-}
-
 /**
  * An analysis worker's chunk — the unmerged customers from `from` up to `to` (exclusive, null:
  * to the end) — aggregated as of `asOf`, and the order rows of its past dormant episodes
@@ -350,16 +339,10 @@ async function orderAggregates(storage: Storage, w: AsOfWindows, lo: string, hi:
     (day, k) =>
       sql`, sum(case when is_refund = 0 and ordered_at < ${day} then amount else 0 end) as ${sql.ref(`spend${k}`)}`,
   );
-  const lower = span
-    ? span.from === null
-      ? sql``
-      : sql`and customer_id >= ${span.from}`
-    : sql`and customer_id >= ${lo}`;
-  const upper = span
-    ? span.to === null
-      ? sql``
-      : sql`and customer_id < ${span.to}`
-    : sql`and customer_id <= ${hi}`;
+  const bound = (op: '>=' | '<' | '<=', id: string | null) =>
+    id === null ? sql`` : sql`and customer_id ${sql.raw(op)} ${id}`;
+  const lower = bound('>=', span ? span.from : lo);
+  const upper = span ? bound('<', span.to) : bound('<=', hi);
   const query = sql<OrderRow & Record<string, unknown>>`
     select customer_id, count(*) as order_rows, sum(amount) as net_spend,
       sum(case when ordered_at >= ${w.last365From} then amount else 0 end) as spend_last_365,
@@ -528,7 +511,6 @@ async function competitorMarks(storage: Storage, w: AsOfWindows, lo: string, hi:
 
 export interface EpisodeOrderRow {
   customer_id: string;
-  first_at: string;
   /** Purchase days (refunds excluded) before `until`, comma-separated, oldest first. */
   days: string | null;
   /** Purchases before each of `spendBefore`, in that order. */
@@ -539,7 +521,7 @@ export interface EpisodeOrderRow {
  * What the past dormant episodes of the reactivation model read from the orders of the
  * customer_ids in [from, to) (null: unbounded) — every customer_id of the orders table, like
  * pastDormantEpisodes — in one range scan for all snapshot days: the purchases (refunds
- * excluded) before `until`, their days, the first purchase, and the spend before each day of
+ * excluded) before `until`, their days, and the spend before each day of
  * `spendBefore`, summed like pastDormantEpisodes sums it.
  */
 export async function episodeOrderRows(
@@ -555,8 +537,7 @@ export async function episodeOrderRows(
   const lower = from === null ? sql`` : sql`and customer_id >= ${from}`;
   const upper = to === null ? sql`` : sql`and customer_id < ${to}`;
   const query = sql<Record<string, unknown>>`
-    select customer_id, min(ordered_at) as first_at,
-      string_agg(substr(ordered_at, 1, 10), ',' ${inOrderOf(storage)}) as days
+    select customer_id, string_agg(substr(ordered_at, 1, 10), ',' ${inOrderOf(storage)}) as days
       ${sums.length > 0 ? sql`, ${sql.join(sums)}` : sql``}
     from orders
     where is_refund = 0 and ordered_at < ${until} ${lower} ${upper}
@@ -564,7 +545,6 @@ export async function episodeOrderRows(
     order by customer_id`;
   return (await query.execute(storage.db)).rows.map((r) => ({
     customer_id: r.customer_id as string,
-    first_at: r.first_at as string,
     days: (r.days as string | null) ?? null,
     spend: spendBefore.map((_, k) => r[`spend${k}`] as number | string | null),
   }));

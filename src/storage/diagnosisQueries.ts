@@ -104,6 +104,25 @@ const num = (v: number | string | null) => (v === null ? null : Number(v));
 /** Candidates per page of the diagnosis pass (and per evidence read). */
 export const DIAGNOSIS_PAGE_SIZE = 2_000;
 
+/** The columns of `customers` a candidate row carries (diagnosisCandidates, candidateCustomers). */
+const CANDIDATE_CUSTOMER_COLUMNS = [
+  'customer_id',
+  'industry',
+  'email',
+  'phone',
+  'postal_code',
+  'prefecture',
+  'address',
+  'lat',
+  'lng',
+  'email_opt_in',
+  'sms_opt_in',
+  'dm_ok',
+  'phone_ok',
+  'do_not_contact',
+  'kind',
+] as const;
+
 /** The customers to diagnose in customer_id order, `pageSize` at a time. */
 export async function* diagnosisCandidates(
   storage: Storage,
@@ -118,7 +137,6 @@ export async function* diagnosisCandidates(
         's.customer_id',
         's.status',
         's.owner',
-        'c.industry',
         's.days_since_last_purchase',
         's.first_purchase_day',
         's.last_purchase_day',
@@ -127,19 +145,7 @@ export async function* diagnosisCandidates(
         's.yearly_value_yen',
         's.overdue_ratio',
         's.p_alive',
-        'c.email',
-        'c.phone',
-        'c.postal_code',
-        'c.prefecture',
-        'c.address',
-        'c.lat',
-        'c.lng',
-        'c.email_opt_in',
-        'c.sms_opt_in',
-        'c.dm_ok',
-        'c.phone_ok',
-        'c.do_not_contact',
-        'c.kind',
+        ...CANDIDATE_CUSTOMER_COLUMNS.filter((c) => c !== 'customer_id').map((c) => `c.${c}` as const),
       ])
       .where('s.status', 'in', [...DIAGNOSED_STATUSES])
       .orderBy('s.customer_id')
@@ -162,25 +168,6 @@ export async function* diagnosisCandidates(
     if (rows.length < pageSize) return;
   }
 }
-
-/** The columns of `customers` a candidate row carries (what diagnosisCandidates reads from it). */
-const CANDIDATE_CUSTOMER_COLUMNS = [
-  'customer_id',
-  'industry',
-  'email',
-  'phone',
-  'postal_code',
-  'prefecture',
-  'address',
-  'lat',
-  'lng',
-  'email_opt_in',
-  'sms_opt_in',
-  'dm_ok',
-  'phone_ok',
-  'do_not_contact',
-  'kind',
-] as const;
 
 /**
  * The customers-table columns of the customers from `from` to `to` (customer_ids, inclusive),
