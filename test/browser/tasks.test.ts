@@ -136,7 +136,8 @@ describe('tasks and settings in Chromium', () => {
     await page.getByTestId('definition-suggestion').waitFor();
     await page.getByRole('button', { name: 'この提案を適用' }).click();
     await expect(page.getByRole('status').innerText()).resolves.toContain('バージョン1として保存し');
-    await expect(page.getByTestId('definition-version').innerText()).resolves.toContain('バージョン 1');
+    // The saved definition is read back after the message shows: wait for the label to follow.
+    await page.getByTestId('definition-version').filter({ hasText: 'バージョン 1' }).waitFor();
     await page.context().close();
   });
 });
